@@ -3,8 +3,9 @@
     python scripts/generate.py           # write generated/api_in_one_client
     python scripts/generate.py --check   # regenerate elsewhere, fail on any difference
 
-The package records its provenance (generator version and the sha256 of both
-inputs) in ``_provenance.py`` so an installed client says what it was made from.
+The package records its provenance (generator version and the sha256 of the
+spec, the config and the template overrides) in ``_provenance.py``, so an installed
+client says what it was made from.
 """
 
 from __future__ import annotations
@@ -21,12 +22,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
+TEMPLATES = ROOT / "generator-templates"
 PACKAGE = "api_in_one_client"
 TARGET = ROOT / "generated" / PACKAGE
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _templates_sha256() -> str:
+    """One hash over the template overrides: their relative paths and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES.rglob("*.jinja")):
+        digest.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def generate(output: Path) -> None:
@@ -39,6 +50,8 @@ def generate(output: Path) -> None:
             str(SPEC),
             "--config",
             str(CONFIG),
+            "--custom-template-path",
+            str(TEMPLATES),
             "--output-path",
             str(output),
             "--overwrite",
@@ -55,6 +68,7 @@ def generate(output: Path) -> None:
         f'GENERATOR = "openapi-python-client {version("openapi-python-client")}"\n'
         f'OPENAPI_SHA256 = "{_sha256(SPEC)}"\n'
         f'CONFIG_SHA256 = "{_sha256(CONFIG)}"\n'
+        f'TEMPLATES_SHA256 = "{_templates_sha256()}"\n'
     )
 
 

@@ -5,13 +5,13 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Literal,
-    Self,
     TypeVar,
     cast,
 )
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from typing_extensions import Self
 
 if TYPE_CHECKING:
     from ..models.function_definition import FunctionDefinition
