@@ -1,0 +1,56 @@
+"""Run the mock on a loopback port in a background thread, for tests and the demo."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from ._app import API_PREFIX, create_app
+from ._config import MockConfig
+from ._state import MockState
+
+__all__ = ["RunningMock", "serve"]
+
+
+@dataclass(frozen=True)
+class RunningMock:
+    """A mock server that is accepting connections."""
+
+    base_url: str
+    """The API base URL, e.g. ``http://127.0.0.1:54321/api/v1``."""
+    state: MockState
+    """The live state the server uses: balances, tasks, faults and counters."""
+
+
+@contextmanager
+def serve(
+    config: MockConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[RunningMock]:
+    """Serve a fresh mock with uvicorn until the ``with`` block ends.
+
+    The socket is bound and listening before this yields, so the first request
+    waits in the backlog rather than failing; ``port=0`` picks a free port.
+    """
+    app = create_app(config)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    try:
+        yield RunningMock(f"http://{shown}:{bound_port}{API_PREFIX}", app.state.mock)
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
