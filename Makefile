@@ -35,3 +35,11 @@ lint: $(STAMP)
 
 test: $(STAMP) check-generated lint
 	$(BIN)/pytest
+
+.PHONY: mock contract-long
+
+mock: $(STAMP)
+	$(PY) -m api_in_one.mock --host 127.0.0.1 --port $(PORT)
+
+contract-long: $(STAMP)
+	CONTRACT_LONG=1 $(BIN)/pytest tests/contract

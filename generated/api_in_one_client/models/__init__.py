@@ -10,6 +10,7 @@ from .chat_completion_request import ChatCompletionRequest
 from .chat_completion_request_reasoning_effort import (
     ChatCompletionRequestReasoningEffort,
 )
+from .chat_completion_stream_event import ChatCompletionStreamEvent
 from .chat_content_part import ChatContentPart
 from .chat_message import ChatMessage
 from .chat_message_role import ChatMessageRole
@@ -51,6 +52,7 @@ __all__ = (
     "ChatCompletionMessage",
     "ChatCompletionRequest",
     "ChatCompletionRequestReasoningEffort",
+    "ChatCompletionStreamEvent",
     "ChatContentPart",
     "ChatMessage",
     "ChatMessageRole",
