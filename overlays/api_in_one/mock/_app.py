@@ -94,6 +94,7 @@ class _MockApp(Starlette):
             faults = state.faults
             if faults.drop_connections > 0:
                 faults.drop_connections -= 1
+                state.stats.dropped += 1
                 _drop(send)
                 return
             if faults.slow_seconds > 0:

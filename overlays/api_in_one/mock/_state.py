@@ -28,6 +28,8 @@ class Stats:
     """API requests by route, e.g. ``"POST /images/generations"``."""
     statuses: Counter[int] = field(default_factory=Counter)
     """API answers by HTTP status."""
+    dropped: int = 0
+    """API requests whose connection was closed with no answer."""
 
 
 @dataclass
