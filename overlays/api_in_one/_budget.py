@@ -10,6 +10,8 @@ from typing import Protocol, runtime_checkable
 
 __all__ = ["RateBudget", "TokenBucket"]
 
+_JITTER_SLACK = 0.02
+
 
 @runtime_checkable
 class RateBudget(Protocol):
@@ -27,36 +29,37 @@ class RateBudget(Protocol):
 
 
 class TokenBucket:
-    """At most ``requests_per_minute`` requests in any 60-second window, ``burst`` of them at once.
+    """At most ``limit`` requests in any ``per``-second window, ``burst`` of them at once.
 
-    The bucket holds up to ``burst`` tokens and refills at
-    ``requests_per_minute - burst`` per minute, so that a burst plus a full
-    minute of refill never exceeds the server's sliding-window limit. Waiting
-    callers reserve their token first and then sleep, so the lock is never
-    held across a wait: safe for threads and for asyncio tasks alike.
+    The bucket holds up to ``burst`` tokens and refills at ``limit - burst``
+    per window (stretched by 2 % to absorb jitter between sending and the
+    server's count), so that a burst plus a full window of refill never
+    exceeds a server's sliding-window limit. Waiting callers reserve their token first
+    and then sleep, so the lock is never held across a wait: safe for threads
+    and for asyncio tasks alike.
     """
 
     def __init__(
         self,
-        requests_per_minute: float,
+        limit: float,
         burst: int = 5,
         *,
+        per: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if requests_per_minute <= 0:
-            raise ValueError("requests_per_minute must be positive (or pass None to connect)")
-        if not 1 <= burst < requests_per_minute:
-            raise ValueError("burst must be at least 1 and below requests_per_minute")
-        self.requests_per_minute = requests_per_minute
-        self.burst = burst
-        self._rate = (requests_per_minute - burst) / 60.0
+        if limit <= 0 or per <= 0:
+            raise ValueError("limit and per must be positive (connect takes None for no budget)")
+        if not 1 <= burst < limit:
+            raise ValueError("burst must be at least 1 and below the limit")
+        self.limit, self.burst, self.per = limit, burst, per
+        self._rate = (limit - burst) / (per * (1 + _JITTER_SLACK))
         self._tokens = float(burst)
         self._clock = clock
         self._updated = clock()
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"TokenBucket(requests_per_minute={self.requests_per_minute}, burst={self.burst})"
+        return f"TokenBucket(limit={self.limit:g}, burst={self.burst}, per={self.per:g})"
 
     def reserve(self) -> float:
         """Take a token now; return how many seconds to wait before using it."""

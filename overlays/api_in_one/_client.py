@@ -65,7 +65,7 @@ def _budget(
 ) -> RateBudget | None:
     if rate_budget is not None:
         return rate_budget
-    return TokenBucket(requests_per_minute, burst) if requests_per_minute else None
+    return TokenBucket(requests_per_minute, burst, per=60.0) if requests_per_minute else None
 
 
 def _client_kwargs(url: str, key: str, timeout: float | httpx.Timeout) -> dict[str, Any]:

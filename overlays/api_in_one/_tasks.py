@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api_in_one_client.models import Task, TaskCreated, TaskReference, TaskStatusResponse
+from api_in_one_client.models import Error, Task, TaskCreated, TaskReference, TaskStatusResponse
 
 __all__ = ["FAILED", "SUCCESS", "TaskLike", "is_finished", "task_id_of"]
 
 SUCCESS = "SUCCESS"
 FAILED = "FAILED"
 
-TaskLike = str | TaskCreated | TaskStatusResponse | TaskReference | Task | Mapping[str, Any]
-"""Anything that names a task: an id, a generated model, or a decoded JSON answer."""
+TaskLike = (
+    str | TaskCreated | TaskStatusResponse | TaskReference | Task | Mapping[str, Any] | Error | None
+)
+"""Anything that names a task: an id, a generated model, or a decoded JSON answer.
+
+``Error | None`` is admitted so that the result of a generated ``sync()`` call
+can be passed straight on: with a ``connect()`` client those calls raise
+instead of returning them, and passing one anyway raises ``TypeError``.
+"""
 
 
 def task_id_of(task: TaskLike) -> str:
@@ -23,6 +30,10 @@ def task_id_of(task: TaskLike) -> str:
     decoded JSON of both wire shapes the docs page shows: the enveloped
     ``{"data": {"task_id": ...}}`` and the bare ``{"id": ...}``.
     """
+    if isinstance(task, Error) or task is None:
+        raise TypeError(
+            f"{task!r:.200} is not a task: use a client from connect(), which raises typed errors"
+        )
     if isinstance(task, str):
         found: Any = task
     elif isinstance(task, TaskCreated | TaskStatusResponse):

@@ -14,6 +14,7 @@ import email.utils
 import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -91,6 +92,30 @@ def _chat_wants_json(request: httpx.Request) -> httpx.Request:
     )
 
 
+def _is_json(response: httpx.Response) -> bool:
+    media_type: str = response.headers.get("content-type", "").split(";")[0].strip()
+    return media_type == "application/json"
+
+
+def _malformed_json(
+    response: httpx.Response, *, may_have_created_task: bool
+) -> ApiInOneError | None:
+    """An error for a JSON answer that does not parse, so no caller meets a JSONDecodeError."""
+    if not _is_json(response):
+        return None
+    response.read()
+    try:
+        json.loads(response.content)
+    except ValueError as error:
+        return ApiInOneError(
+            f"Malformed JSON in an HTTP {response.status_code} answer: {error}",
+            status=response.status_code,
+            body=response.text[:500],
+            may_have_created_task=may_have_created_task,
+        )
+    return None
+
+
 class _Decision:
     """After one attempt: return ``response``, raise ``error``, or retry after ``wait``."""
 
@@ -125,6 +150,7 @@ class _Decision:
         assert response is not None
         status = response.status_code
         if status < 400:
+            self.error = _malformed_json(response, may_have_created_task=not idempotent)
             return
         response.read()
         retry_after = retry_after_seconds(response) if status == 429 else None
@@ -151,8 +177,10 @@ class RetryTransport(httpx.BaseTransport):
         inner: httpx.BaseTransport,
         policy: RetryPolicy,
         budget: RateBudget | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.inner, self.policy, self.budget = inner, policy, budget
+        self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
@@ -174,7 +202,7 @@ class RetryTransport(httpx.BaseTransport):
                 return decision.response
             if decision.response is not None:
                 decision.response.close()
-            time.sleep(decision.wait)
+            self.sleep(decision.wait)
             attempt += 1
 
     def close(self) -> None:
@@ -190,8 +218,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         inner: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         budget: RateBudget | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.inner, self.policy, self.budget = inner, policy, budget
+        self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
@@ -202,7 +232,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 await self.budget.acquire_async()
             try:
                 response = await self.inner.handle_async_request(request)
-                if response.status_code >= 400:
+                if response.status_code >= 400 or _is_json(response):
                     await response.aread()
                 decision = _Decision(self.policy, request, attempt, response=response)
             except httpx.TransportError as error:
@@ -214,7 +244,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 return decision.response
             if decision.response is not None:
                 await decision.response.aclose()
-            await asyncio.sleep(decision.wait)
+            await self.sleep(decision.wait)
             attempt += 1
 
     async def aclose(self) -> None:

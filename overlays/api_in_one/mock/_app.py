@@ -67,7 +67,7 @@ def create_app(config: MockConfig | None = None) -> Starlette:
     app = _MockApp(
         routes=[
             Route(API_PREFIX + "/{path:path}", gateway.handle, methods=_ALL_METHODS),
-            Route("/files/{name}", _serve_file, methods=["GET", "HEAD"]),
+            Route("/files/{name}", gateway.serve_file, methods=["GET", "HEAD"]),
         ]
     )
     app.state.mock = state
@@ -75,14 +75,6 @@ def create_app(config: MockConfig | None = None) -> Starlette:
 
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
-
-
-async def _serve_file(request: Request) -> Response:
-    found = result_file(request.path_params["name"])
-    if found is None:
-        return ApiError(404, "File not found").response()
-    media_type, data = found
-    return Response(data, media_type=media_type)
 
 
 class _MockApp(Starlette):
@@ -113,6 +105,16 @@ def _drop(send: Send) -> None:
 class _Gateway:
     def __init__(self, state: MockState, operations: Operations) -> None:
         self.state, self.operations = state, operations
+
+    async def serve_file(self, request: Request) -> Response:
+        """A result file; served without auth, like a CDN."""
+        self.state.stats.file_requests += 1
+        self.state.stats.file_requests_with_auth += "authorization" in request.headers
+        found = result_file(request.path_params["name"])
+        if found is None:
+            return ApiError(404, "File not found").response()
+        media_type, data = found
+        return Response(data, media_type=media_type)
 
     async def handle(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]

@@ -49,7 +49,9 @@ class MockConfig:
     keys: dict[str, float] = field(default_factory=lambda: {DEMO_KEY: 1000.0})
     """API key -> credit balance."""
     requests_per_minute: int = 60
-    """Per-key limit over a sliding 60-second window, as the gateway's default."""
+    """Per-key limit over a sliding window, 60 as the gateway's default."""
+    rate_window: float = 60.0
+    """Length of the rate-limit window in clock seconds (shorter windows make fast tests)."""
     time_scale: float = 1.0
     """Multiplies every task duration: 0.01 makes a 20 s video task take 0.2 s."""
     durations: dict[str, float] = field(default_factory=dict)

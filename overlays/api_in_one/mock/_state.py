@@ -30,6 +30,10 @@ class Stats:
     """API answers by HTTP status."""
     dropped: int = 0
     """API requests whose connection was closed with no answer."""
+    file_requests: int = 0
+    """Result file downloads."""
+    file_requests_with_auth: int = 0
+    """Result file downloads that carried an Authorization header (a client should send none)."""
 
 
 @dataclass
@@ -74,10 +78,11 @@ class MockState:
         """Record a request of ``key``; None if admitted, else seconds until one would be."""
         now = self.now()
         window = self._windows.setdefault(key, deque())
-        while window and window[0] <= now - 60.0:
+        span = self.config.rate_window
+        while window and window[0] <= now - span:
             window.popleft()
         if len(window) >= self.config.requests_per_minute:
-            return window[0] + 60.0 - now
+            return window[0] + span - now
         window.append(now)
         return None
 

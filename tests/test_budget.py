@@ -1,0 +1,144 @@
+"""The rate budget keeps a client under the server's sliding-window limit."""
+
+from __future__ import annotations
+
+import threading
+
+import anyio
+import pytest
+
+from api_in_one import (
+    ApiInOneClient,
+    NotFound,
+    RateBudget,
+    RateLimited,
+    TokenBucket,
+    aconnect,
+    connect,
+)
+from api_in_one.mock import DEMO_KEY, MockConfig, serve
+from api_in_one_client.api.tasks import get_task
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _send_times(bucket: TokenBucket, clock: Clock, count: int) -> list[float]:
+    """When each of ``count`` back-to-back callers would send."""
+    return [clock.now + bucket.reserve() for _ in range(count)]
+
+
+def test_burst_goes_at_once_then_the_rest_is_paced() -> None:
+    clock = Clock()
+    bucket = TokenBucket(60, burst=5, clock=clock)
+    times = _send_times(bucket, clock, 8)
+    assert times[:5] == [0.0] * 5
+    step = 60 * 1.02 / 55  # 55 refills a minute, stretched by the 2 % jitter slack
+    assert times[5:] == pytest.approx([step, 2 * step, 3 * step])
+
+
+@pytest.mark.parametrize(("limit", "burst", "per"), [(60, 5, 60.0), (600, 20, 60.0), (10, 1, 2.0)])
+def test_no_window_ever_holds_more_than_the_limit(limit: int, burst: int, per: float) -> None:
+    clock = Clock()
+    bucket = TokenBucket(limit, burst=burst, per=per, clock=clock)
+    times: list[float] = []
+    for step in range(3 * limit):
+        clock.now = step * per / limit / 3  # callers arrive three times faster than allowed
+        times.append(clock.now + bucket.reserve())
+    times.sort()
+    busiest = max(sum(1 for t in times if start <= t < start + per) for start in times)
+    assert busiest <= limit
+
+
+def test_reservations_from_many_threads_are_never_lost() -> None:
+    clock = Clock()
+    bucket = TokenBucket(60, burst=5, clock=clock)
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def reserve_many() -> None:
+        for _ in range(50):
+            wait = bucket.reserve()
+            with lock:
+                waits.append(wait)
+
+    threads = [threading.Thread(target=reserve_many) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 400 reservations at one instant: the last one waits for 395 refills.
+    assert sorted(waits)[-1] == pytest.approx(395 * 60 * 1.02 / 55)
+    assert len({round(w, 9) for w in waits}) == 396
+
+
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(ValueError, match="burst"):
+        TokenBucket(5, burst=5)
+    with pytest.raises(ValueError, match="positive"):
+        TokenBucket(0)
+
+
+def test_token_bucket_is_a_rate_budget() -> None:
+    assert isinstance(TokenBucket(60), RateBudget)
+
+
+# The mock's window is 1 s instead of 60 s so the test takes seconds: the same
+# arithmetic on a shorter clock. 100 requests are more than two windows allow.
+WINDOW = 1.0
+LIMIT = 30
+REQUESTS = 60
+
+
+def _mock_config() -> MockConfig:
+    return MockConfig(requests_per_minute=LIMIT, rate_window=WINDOW)
+
+
+def _poll(client: ApiInOneClient) -> None:
+    with pytest.raises(NotFound):
+        get_task.sync("n0_none", client=client)
+
+
+async def _apoll(client: ApiInOneClient) -> None:
+    with pytest.raises(NotFound):
+        await get_task.asyncio("n0_none", client=client)
+
+
+def test_more_requests_than_the_limit_get_no_429() -> None:
+    with serve(_mock_config()) as mock:
+        budget = TokenBucket(LIMIT, burst=5, per=WINDOW)
+        with connect(DEMO_KEY, base_url=mock.base_url, rate_budget=budget, max_retries=0) as client:
+            for _ in range(REQUESTS):
+                _poll(client)
+        assert mock.state.stats.statuses == {404: REQUESTS}
+
+
+@pytest.mark.anyio
+async def test_more_requests_than_the_limit_get_no_429_async() -> None:
+    with serve(_mock_config()) as mock:
+        budget = TokenBucket(LIMIT, burst=5, per=WINDOW)
+        async with (
+            aconnect(DEMO_KEY, base_url=mock.base_url, rate_budget=budget, max_retries=0) as client,
+            anyio.create_task_group() as group,
+        ):
+            for _ in range(REQUESTS):
+                group.start_soon(_apoll, client)
+        assert mock.state.stats.statuses == {404: REQUESTS}
+
+
+def test_without_a_budget_the_same_load_is_rate_limited() -> None:
+    with serve(_mock_config()) as mock:
+        with connect(
+            DEMO_KEY, base_url=mock.base_url, requests_per_minute=None, max_retries=0
+        ) as client:
+            for _ in range(LIMIT):
+                _poll(client)
+            with pytest.raises(RateLimited) as limited:
+                get_task.sync("n0_none", client=client)
+        assert limited.value.retry_after is not None
+        assert mock.state.stats.statuses == {404: LIMIT, 429: 1}
