@@ -55,20 +55,25 @@ class _Schedule:
         return bool(self.queue)
 
     def next(self) -> tuple[str, float]:
-        """The task to poll next and how long to wait first; TaskTimeout past the deadline."""
+        """The task to poll next and how long to wait first."""
         due, _, task_id = heapq.heappop(self.queue)
-        if due > self.deadline:
-            raise TaskTimeout(task_id, self.last_status[task_id], self.timeout)
         return task_id, max(0.0, due - time.monotonic())
 
     def seen(self, task: Task) -> bool:
-        """Record a poll; True if the task is finished, else schedule its next poll."""
+        """Record a poll; True if the task is finished, else schedule its next poll.
+
+        Raises ``TaskTimeout`` when an unfinished task is polled at or after the
+        deadline; the last poll is scheduled for the deadline itself.
+        """
         self.last_status[task.task_id] = task.status
         if task.status.upper() in {SUCCESS, FAILED}:
             return True
+        now = time.monotonic()
+        if now >= self.deadline:
+            raise TaskTimeout(task.task_id, task.status, self.timeout)
         interval = self.interval[task.task_id]
         self.interval[task.task_id] = min(self.max_interval, interval * _GROWTH)
-        due = min(time.monotonic() + interval * random.uniform(0.8, 1.2), self.deadline)
+        due = min(now + interval * random.uniform(0.8, 1.2), self.deadline)
         heapq.heappush(self.queue, (due, next(self._order), task.task_id))
         return False
 
@@ -104,7 +109,7 @@ def as_completed(
 ) -> Iterator[Task]:
     """Yield each task as it finishes (SUCCESS or FAILED), polling all under one budget.
 
-    Raises ``TaskTimeout`` for the first task still unfinished at the deadline.
+    Raises ``TaskTimeout`` for the first task found unfinished at the deadline.
     """
     schedule = _Schedule(_deduplicated(tasks), poll_interval, max_poll_interval, timeout)
     while schedule:

@@ -1,0 +1,193 @@
+"""Waiting for tasks: one or many, success, failure, deadlines, unknown statuses, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TypedDict
+
+import pytest
+
+from api_in_one import (
+    ApiInOneClient,
+    TaskFailed,
+    TaskTimeout,
+    TokenBucket,
+    as_completed,
+    async_as_completed,
+    async_wait_for_task,
+    async_wait_for_tasks,
+    connect,
+    wait_for_task,
+    wait_for_tasks,
+)
+from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
+from api_in_one_client.api.images import create_image_generation
+from api_in_one_client.models import ImageGenerationRequest, Task, TaskCreated
+
+
+class Polling(TypedDict):
+    poll_interval: float
+    max_poll_interval: float
+
+
+FAST: Polling = {"poll_interval": 0.01, "max_poll_interval": 0.05}
+
+
+@pytest.fixture
+def aio_mock_config() -> MockConfig:
+    # flux-2 takes 8 s on the catalogue clock: 80 ms here. A high limit keeps
+    # the budget out of the way; tests/test_budget.py covers it.
+    return MockConfig(time_scale=0.01, requests_per_minute=100_000)
+
+
+def _create(client: ApiInOneClient) -> TaskCreated:
+    created = create_image_generation.sync(
+        client=client, body=ImageGenerationRequest(model="flux-2", prompt="a red kite")
+    )
+    assert isinstance(created, TaskCreated)
+    return created
+
+
+async def _acreate(client: ApiInOneClient, model: str = "flux-2") -> TaskCreated:
+    created = await create_image_generation.asyncio(
+        client=client, body=ImageGenerationRequest(model=model, prompt="a red kite")
+    )
+    assert isinstance(created, TaskCreated)
+    return created
+
+
+def test_wait_returns_the_finished_task_and_reports_progress(aio_client: ApiInOneClient) -> None:
+    seen: list[str] = []
+    task = wait_for_task(
+        aio_client, _create(aio_client), on_progress=lambda t: seen.append(t.status), **FAST
+    )
+    assert task.status == "SUCCESS"
+    assert isinstance(task.response, list)
+    assert task.response
+    assert seen[-1] == "SUCCESS"
+    assert {"pending", "IN_PROGRESS"} & set(seen[:-1])
+
+
+def test_failed_task_raises_with_its_reason(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    aio_mock.state.faults.fail_next_tasks = 1
+    created = _create(aio_client)
+    with pytest.raises(TaskFailed) as failed:
+        wait_for_task(aio_client, created, **FAST)
+    assert failed.value.task_id == created.data.task_id
+    assert failed.value.last_status == "FAILED"
+    assert failed.value.error_message
+    assert "failed" in failed.value.error_message.lower()
+    assert isinstance(failed.value.task, Task)
+
+
+def test_stuck_task_times_out_with_its_last_status(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    aio_mock.state.faults.stuck_next_tasks = 1
+    created = _create(aio_client)
+    with pytest.raises(TaskTimeout) as timed_out:
+        wait_for_task(aio_client, created, timeout=0.3, **FAST)
+    assert (timed_out.value.task_id, timed_out.value.last_status) == (
+        created.data.task_id,
+        "IN_PROGRESS",
+    )
+
+
+def test_unknown_status_keeps_polling_until_the_task_ends(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    aio_mock.state.faults.unknown_status = "QUEUED"
+    seen: list[str] = []
+    task = wait_for_task(
+        aio_client, _create(aio_client), on_progress=lambda t: seen.append(t.status), **FAST
+    )
+    assert task.status == "SUCCESS"
+    assert "QUEUED" in seen
+
+
+@pytest.mark.anyio
+async def test_async_wait_success_and_failure(
+    aio_async_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    created = await _acreate(aio_async_client)
+    assert (await async_wait_for_task(aio_async_client, created, **FAST)).status == "SUCCESS"
+    aio_mock.state.faults.fail_next_tasks = 1
+    failing = await _acreate(aio_async_client)
+    with pytest.raises(TaskFailed):
+        await async_wait_for_task(aio_async_client, failing, **FAST)
+
+
+@pytest.mark.anyio
+async def test_cancelling_an_async_wait_stops_polling(
+    aio_async_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    aio_mock.state.faults.stuck_next_tasks = 1
+    created = await _acreate(aio_async_client)
+    polled = asyncio.Event()
+    waiter = asyncio.create_task(
+        async_wait_for_task(aio_async_client, created, on_progress=lambda _: polled.set(), **FAST)
+    )
+    await polled.wait()
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    polls = aio_mock.state.stats.requests["GET /tasks/{task_id}"]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert waiter.cancelled()
+    assert aio_mock.state.stats.requests["GET /tasks/{task_id}"] == polls
+
+
+BATCH = 100
+
+
+def test_many_tasks_finish_under_the_budget_with_bounded_polls() -> None:
+    # 100 tasks of 0.6 s each; the mock allows 200 requests a second and the
+    # client's budget is the same (a 1 s window keeps the test short).
+    config = MockConfig(
+        time_scale=0.01, durations={"flux-2": 60.0}, requests_per_minute=200, rate_window=1.0
+    )
+    budget = TokenBucket(200, burst=20, per=1.0)
+    with (
+        serve(config) as mock,
+        connect(DEMO_KEY, base_url=mock.base_url, rate_budget=budget) as client,
+    ):
+        mock.state.faults.fail_next_tasks = 3
+        created = [_create(client) for _ in range(BATCH)]
+        finished = wait_for_tasks(client, created, poll_interval=0.1, max_poll_interval=1.0)
+    assert [t.task_id for t in finished] == [c.data.task_id for c in created]
+    assert sum(t.status == "FAILED" for t in finished) == 3
+    assert mock.state.stats.statuses[429] == 0
+    # Per-task backoff from 0.1 s by 1.5x: at most five polls to see a 0.6 s task end.
+    assert mock.state.stats.requests["GET /tasks/{task_id}"] <= 5 * BATCH
+
+
+@pytest.mark.anyio
+async def test_async_as_completed_yields_in_finishing_order(
+    aio_async_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    slow = await _acreate(aio_async_client, "gpt-image")
+    quick = await _acreate(aio_async_client)
+    order = [
+        task.task_id async for task in async_as_completed(aio_async_client, [slow, quick], **FAST)
+    ]
+    assert order == [quick.data.task_id, slow.data.task_id]
+    again = await async_wait_for_tasks(aio_async_client, [slow, quick], **FAST)
+    assert [t.task_id for t in again] == [slow.data.task_id, quick.data.task_id]
+
+
+def test_as_completed_deadline_names_the_unfinished_task(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    done = _create(aio_client)
+    aio_mock.state.faults.stuck_next_tasks = 1
+    stuck = _create(aio_client)
+    seen = []
+    finishing = as_completed(aio_client, [stuck, done], timeout=0.4, **FAST)
+    seen.append(next(finishing).task_id)
+    with pytest.raises(TaskTimeout) as timed_out:
+        next(finishing)
+    assert seen == [done.data.task_id]
+    assert timed_out.value.task_id == stuck.data.task_id
