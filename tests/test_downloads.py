@@ -25,7 +25,7 @@ def test_results_are_saved_under_safe_names_with_progress(
     aio_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
 ) -> None:
     files = aio_mock.base_url.removesuffix("/api/v1") + "/files"
-    task = _task("../../etc/n1 evil", [f"{files}/a-0.wav", f"{files}/..%2F..%2Fb-1.png"])
+    task = _task("../../etc/n1 evil", [f"{files}/a-0.wav", f"{files}/..b-1.png?x=/../y"])
     progress: list[tuple[str, int, int | None]] = []
     paths = download_results(
         aio_client,
