@@ -154,6 +154,7 @@ def error_from_envelope(
     fallback: str,
     retry_after: float | None = None,
     may_have_created_task: bool = False,
+    note: str = "",
 ) -> ApiInOneError:
     """The typed error for an HTTP status and a decoded body (the envelope, or anything else)."""
     detail = body.get("error") if isinstance(body, dict) else None
@@ -164,6 +165,8 @@ def error_from_envelope(
         message = f"{text} ({kind or 'error'}, HTTP {status})"
     else:
         code, kind, message = None, None, fallback
+    if note:
+        message += f" {note}"
     cls = _class_for(status)
     extra: dict[str, Any] = {"retry_after": retry_after} if cls is RateLimited else {}
     return cls(
@@ -182,8 +185,12 @@ def error_from_response(
     *,
     retry_after: float | None = None,
     may_have_created_task: bool = False,
+    note: str = "",
 ) -> ApiInOneError:
-    """The typed error for a read non-2xx response; a non-JSON body still gives a useful message."""
+    """The typed error for a read non-2xx response; a non-JSON body still gives a useful message.
+
+    ``note`` is appended to the message (for what the client, not the server, adds).
+    """
     text = response.text
     try:
         body: Any = json.loads(text)
@@ -197,4 +204,5 @@ def error_from_response(
         fallback=fallback,
         retry_after=retry_after,
         may_have_created_task=may_have_created_task,
+        note=note,
     )

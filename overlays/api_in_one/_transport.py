@@ -155,8 +155,11 @@ class _Decision:
         response.read()
         retry_after = retry_after_seconds(response) if status == 429 else None
         if status == 429 and retry_after is not None and retry_after > policy.retry_after_cap:
-            self.error = error_from_response(response, retry_after=retry_after)
-            self.error.message += f" Retry-After {retry_after:g} s is over the cap."
+            self.error = error_from_response(
+                response,
+                retry_after=retry_after,
+                note=f"Retry-After {retry_after:g} s is over the {policy.retry_after_cap:g} s cap.",
+            )
             return
         if status in _RETRY_STATUSES and (status == 429 or idempotent) and retries_left:
             self.retry = True

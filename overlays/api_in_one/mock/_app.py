@@ -83,6 +83,7 @@ class _MockApp(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(API_PREFIX + "/"):
             state: MockState = self.state.mock
+            state.stats.received += 1
             faults = state.faults
             if faults.drop_connections > 0:
                 faults.drop_connections -= 1

@@ -28,6 +28,8 @@ class Stats:
     """API requests by route, e.g. ``"POST /images/generations"``."""
     statuses: Counter[int] = field(default_factory=Counter)
     """API answers by HTTP status."""
+    received: int = 0
+    """API requests that arrived, counted before any fault or processing."""
     dropped: int = 0
     """API requests whose connection was closed with no answer."""
     file_requests: int = 0
