@@ -17,7 +17,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,mock]'
+	$(PY) -m pip install --quiet -e '.[dev,mock,cli]'
 	touch $(STAMP)
 
 generate: $(STAMP)
@@ -36,7 +36,10 @@ lint: $(STAMP)
 test: $(STAMP) check-generated lint
 	$(BIN)/pytest
 
-.PHONY: mock contract-long
+.PHONY: mock contract-long demo
+
+demo: $(STAMP)
+	$(BIN)/aio demo
 
 mock: $(STAMP)
 	$(PY) -m api_in_one.mock --host 127.0.0.1 --port $(PORT)
