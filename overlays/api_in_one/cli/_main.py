@@ -34,47 +34,67 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Global options are accepted before or after the command: `aio image ... --json`.
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--api-key",
+        default=argparse.SUPPRESS,
+        help="API key (aio_...); default $API_IN_ONE_API_KEY",
+    )
+    shared.add_argument(
+        "--base-url",
+        default=argparse.SUPPRESS,
+        help="API base URL; default $API_IN_ONE_BASE_URL or the gateway",
+    )
+    shared.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print machine-readable JSON only",
+    )
     parser = argparse.ArgumentParser(
         prog="aio",
         description="API in One from the command line: create tasks, wait, download, chat.",
         epilog="The key and base URL default to API_IN_ONE_API_KEY and API_IN_ONE_BASE_URL.",
+        parents=[shared],
     )
-    parser.add_argument("--api-key", help="API key (aio_...); default $API_IN_ONE_API_KEY")
-    parser.add_argument(
-        "--base-url", help="API base URL; default $API_IN_ONE_BASE_URL or the gateway"
-    )
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON only")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in create_commands():
-        sub = commands.add_parser(command.name, help=command.summary, description=command.summary)
+        sub = commands.add_parser(
+            command.name, help=command.summary, description=command.summary, parents=[shared]
+        )
         add_schema_options(sub, command.schema_name)
         _wait_options(sub)
         sub.set_defaults(run=_create, create=command)
 
     task = commands.add_parser("task", help="Get or wait for a task")
     task_commands = task.add_subparsers(dest="task_command", required=True, metavar="ACTION")
-    get = task_commands.add_parser("get", help="Print a task's status")
+    get = task_commands.add_parser("get", help="Print a task's status", parents=[shared])
     get.add_argument("task_id")
     get.set_defaults(run=_task_get)
-    wait = task_commands.add_parser("wait", help="Wait for a task to finish")
+    wait = task_commands.add_parser("wait", help="Wait for a task to finish", parents=[shared])
     wait.add_argument("task_id")
     _wait_options(wait, always_waits=True)
     wait.set_defaults(run=_task_wait)
 
-    chat = commands.add_parser("chat", help="Chat with a model; the reply streams as it arrives")
+    chat = commands.add_parser(
+        "chat", help="Chat with a model; the reply streams as it arrives", parents=[shared]
+    )
     chat.add_argument("message", help="what to say")
     chat.add_argument("--model", default="gemini", help="model slug [default: gemini]")
     chat.add_argument("--system", help="a system message to send first")
     chat.add_argument("--no-stream", action="store_true", help="wait for one whole response")
     chat.set_defaults(run=_chat)
 
-    demo = commands.add_parser("demo", help="Tour the API against the bundled mock")
+    demo = commands.add_parser(
+        "demo", help="Tour the API against the bundled mock", parents=[shared]
+    )
     demo.add_argument("--full", action="store_true", help="every step, also against a real server")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="download folder")
     demo.set_defaults(run=_demo)
 
+    # The mock's own parser reads the rest of the line (see ``aio mock --help``).
     mock = commands.add_parser("mock", help="Serve the bundled mock gateway", add_help=False)
-    mock.add_argument("mock_args", nargs=argparse.REMAINDER, help="options of the mock server")
     mock.set_defaults(run=_mock)
     return parser
 
@@ -175,7 +195,7 @@ def _chat(args: argparse.Namespace, console: Console) -> int:
             {"text": result.text, "usage": usage, "credits_consumed": result.credits_consumed},
         )
     elif args.no_stream:
-        console.print(result.text, highlight=False, markup=False)
+        console.print(result.text, highlight=False, markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -188,16 +208,27 @@ def _demo(args: argparse.Namespace, console: Console) -> int:
 def _mock(args: argparse.Namespace, console: Console) -> int:
     from ..mock.__main__ import main as serve_mock
 
-    return serve_mock(args.mock_args)
+    try:
+        return serve_mock(args.mock_args)
+    except SystemExit as exit_:  # the mock's own parser: --help or a bad option
+        return int(exit_.code or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``aio``; returns the exit code (0 ok, 1 API error, 2 usage error)."""
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args, rest = parser.parse_known_args(argv)
+        if rest and args.command != "mock":
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    args.mock_args = rest
+    # Set here, not as parser defaults: the shared actions' defaults must stay SUPPRESS
+    # so that a subcommand does not reset what was given before it.
+    for name, default in (("api_key", None), ("base_url", None), ("json", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
     console = Console(highlight=False)
     errors = Console(stderr=True, highlight=False)
     try:

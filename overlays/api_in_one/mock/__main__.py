@@ -25,7 +25,9 @@ def parser() -> argparse.ArgumentParser:
         description=f"Serve the API in One mock gateway. The demo key {DEMO_KEY} always works.",
     )
     cli.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    cli.add_argument("--port", type=int, default=8765, help="port to listen on")
+    cli.add_argument(
+        "--port", type=int, default=8765, help="port to listen on (0 picks a free one)"
+    )
     cli.add_argument("--time-scale", type=float, default=1.0, help="multiplies task durations")
     cli.add_argument(
         "--requests-per-minute", type=int, default=60, help="per-key rate limit (default 60)"
@@ -47,14 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from ._app import create_app
+    from ._server import base_url_of, listening_socket
 
     config = MockConfig(
         keys={DEMO_KEY: 1000.0, **dict(args.key)},
         requests_per_minute=args.requests_per_minute,
         time_scale=args.time_scale,
     )
-    print(f"API in One mock on http://{args.host}:{args.port}/api/v1 (key {DEMO_KEY})")
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+    sock = listening_socket(args.host, args.port)
+    # Printed once the socket listens, so a script may connect as soon as it reads this line.
+    print(f"API in One mock on {base_url_of(sock)} (key {DEMO_KEY})", flush=True)
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
+    server.run(sockets=[sock])
     return 0
 
 

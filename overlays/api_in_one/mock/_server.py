@@ -14,7 +14,7 @@ from ._app import API_PREFIX, create_app
 from ._config import MockConfig
 from ._state import MockState
 
-__all__ = ["RunningMock", "serve"]
+__all__ = ["RunningMock", "base_url_of", "listening_socket", "serve"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,25 @@ class RunningMock:
     """The live state the server uses: balances, tasks, faults and counters."""
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound and listening, so connections wait in the backlog until served."""
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that name it,
+    # and without it every answer waits out the client's delayed ACK (~40 ms).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def base_url_of(sock: socket.socket) -> str:
+    """The API base URL of a mock served on ``sock``."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{API_PREFIX}"
+
+
 @contextmanager
 def serve(
     config: MockConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
@@ -37,22 +56,14 @@ def serve(
     waits in the backlog rather than failing; ``port=0`` picks a free port.
     """
     app = create_app(config)
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that name it,
-    # and without it every answer waits out the client's delayed ACK (~40 ms).
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    sock = listening_socket(host, port)
     server = uvicorn.Server(
         uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    bound_host, bound_port = sock.getsockname()[:2]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     try:
-        yield RunningMock(f"http://{shown}:{bound_port}{API_PREFIX}", app.state.mock)
+        yield RunningMock(base_url_of(sock), app.state.mock)
     finally:
         server.should_exit = True
         thread.join()

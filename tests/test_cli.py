@@ -1,0 +1,239 @@
+"""The aio command line against the mock: every subcommand, exit codes and --json."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api_in_one.cli import main
+from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
+
+POOR_KEY = "aio_poor_key"
+
+
+@pytest.fixture
+def aio_mock_config() -> MockConfig:
+    return MockConfig(time_scale=0.01, keys={DEMO_KEY: 1000.0, POOR_KEY: 1.0})
+
+
+@pytest.fixture(autouse=True)
+def settings(monkeypatch: pytest.MonkeyPatch, aio_mock: RunningMock) -> None:
+    monkeypatch.setenv("API_IN_ONE_API_KEY", DEMO_KEY)
+    monkeypatch.setenv("API_IN_ONE_BASE_URL", aio_mock.base_url)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    code, out, err = run(capsys, "--json", *argv)
+    assert code == 0, err
+    document = json.loads(out)
+    assert isinstance(document, dict)
+    return document
+
+
+CREATE_COMMANDS: dict[str, tuple[list[str], dict[str, object]]] = {
+    "image": (["--model", "flux-2", "--prompt", "A red fox", "--seed", "7"], {"seed": 7}),
+    "video": (
+        ["--model", "kling-3", "--prompt", "Waves", "--duration", "5", "--no-sound"],
+        {"duration": 5, "sound": False},
+    ),
+    "music": (
+        ["--model", "suno", "--gpt-description-prompt", "Calm piano", "--make-instrumental"],
+        {"make_instrumental": True},
+    ),
+    "speech": (
+        ["--model", "elevenlabs-v3", "--dialogue", "narrator: Hello", "--dialogue", "Bye now"],
+        {"dialogue": [{"voice": "narrator", "text": "Hello"}, {"text": "Bye now"}]},
+    ),
+    "remove-bg": (["--image", "https://example.com/a.png"], {}),
+    "face-swap": (
+        [
+            "--image",
+            "https://example.com/a.png",
+            "--face-image",
+            "https://example.com/b.png",
+            "--target-index",
+            "2",
+        ],
+        {"target_index": 2},
+    ),
+    "video-bg": (["--video", "https://example.com/a.mp4"], {}),
+}
+
+
+@pytest.mark.parametrize("command", CREATE_COMMANDS)
+def test_every_create_command_sends_its_options_as_the_request_body(
+    capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, command: str
+) -> None:
+    argv, expected_fields = CREATE_COMMANDS[command]
+    created = run_json(capsys, command, *argv)
+    data = created["data"]
+    assert isinstance(data, dict)
+    sent = aio_mock.state.tasks[data["task_id"]].request
+    assert sent.items() >= expected_fields.items()
+    # Options left out are not sent, so the server applies the spec's defaults.
+    assert None not in sent.values()
+    assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 1
+
+
+def test_wait_and_download_save_the_results(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    task = run_json(
+        capsys, "image", "--model", "flux-2", "--prompt", "A red fox", "--download", str(tmp_path)
+    )
+    assert task["status"] == "SUCCESS"
+    files = task["files"]
+    assert isinstance(files, list)
+    assert len(files) == 1
+    assert Path(files[0]).read_bytes().startswith(b"\x89PNG")
+
+    code, out, _ = run(capsys, "remove-bg", "--image", "https://example.com/a.png", "--wait")
+    assert code == 0
+    assert "SUCCESS" in out
+    assert "result  http" in out
+
+
+def test_task_get_and_wait(capsys: pytest.CaptureFixture[str]) -> None:
+    created = run_json(capsys, "image", "--model", "flux-2", "--prompt", "A red fox")
+    data = created["data"]
+    assert isinstance(data, dict)
+    task_id = data["task_id"]
+    assert run_json(capsys, "task", "get", task_id)["task_id"] == task_id
+    finished = run_json(capsys, "task", "wait", task_id)
+    assert finished["status"] == "SUCCESS"
+    code, out, _ = run(capsys, "task", "get", task_id)
+    assert code == 0
+    assert out.startswith(f"{task_id}  SUCCESS")
+
+
+def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    code, streamed, _ = run(capsys, "chat", "Hello there", "--system", "Be brief")
+    assert code == 0
+    assert streamed.startswith("Mock reply to: Hello there.")
+    code, whole, _ = run(capsys, "chat", "Hello there", "--system", "Be brief", "--no-stream")
+    assert code == 0
+    assert whole == streamed
+    code, out, _ = run(capsys, "chat", "Hello there", "--system", "Be brief", "--json")
+    assert code == 0
+    reply = json.loads(out)
+    assert reply["text"] == streamed.rstrip("\n")
+    assert reply["credits_consumed"] == 2
+    usage = reply["usage"]
+    assert isinstance(usage, dict)
+    assert usage["total_tokens"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["image", "--prompt", "A red fox"], "the following arguments are required: --model"),
+        (["video", "--model", "kling-3", "--prompt", "x", "--resolution", "4k"], "invalid choice"),
+        (["image", "--model", "flux-2", "--prompt", "A fox", "--seed", "many"], "invalid int"),
+        (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unrecognized"),
+        (["chat"], "the following arguments are required: message"),
+        (["teleport"], "invalid choice"),
+    ],
+)
+def test_bad_flags_exit_2_with_a_helpful_message(
+    capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert "usage: aio" in err
+    assert aio_mock.state.stats.received == 0
+
+
+def test_a_missing_key_is_a_usage_error_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("API_IN_ONE_API_KEY")
+    code, _, err = run(capsys, "task", "get", "n1")
+    assert code == 2
+    assert "API_IN_ONE_API_KEY" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["--api-key", POOR_KEY, "image", "--model", "flux-2", "--prompt", "A red fox"],
+            "aio: InsufficientCredits: Insufficient credits",
+        ),
+        (["task", "get", "n404"], "aio: NotFound: "),
+        (["image", "--model", "flux-2", "--prompt", "ab"], "aio: BadRequest: "),
+    ],
+)
+def test_api_errors_exit_1_with_the_envelope_message_and_no_traceback(
+    capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, argv: list[str], expected: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert err.startswith(expected)
+    assert "Traceback" not in err + out
+    assert sum(aio_mock.state.stats.tasks_created.values()) == 0
+
+
+def test_demo_runs_against_a_configured_server(
+    capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "demo", "--output", str(tmp_path))
+    assert code == 0
+    assert f"Running against {aio_mock.base_url}" in out
+    assert "api-in-one demo" in out
+    # A real server gets the cheap subset: an image and a background removal, then chat.
+    assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 2
+    assert len(list(tmp_path.iterdir())) == 2
+    assert "chat (gemini)" in out
+
+
+@pytest.fixture
+def served_mock() -> Iterator[str]:
+    aio = shutil.which("aio", path=os.path.dirname(sys.executable))
+    assert aio is not None, "the aio console script is not installed"
+    process = subprocess.Popen(
+        [aio, "mock", "--port", "0", "--key", "aio_cli_key=5"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        # The banner is printed once the socket listens.
+        banner = process.stdout.readline()
+        yield re.search(r"http://127\.0\.0\.1:\d+/api/v1", banner)[0]  # type: ignore[index]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_aio_mock_serves_the_gateway(served_mock: str) -> None:
+    headers = {"Authorization": "Bearer aio_cli_key"}
+    answer = httpx.get(f"{served_mock}/tasks/n404", headers=headers)
+    assert answer.status_code == 404
+    assert answer.json()["error"]["type"] == "not_found"
+    # The --key balance of 5 credits pays for one flux-2 image and no more.
+    image = {"model": "flux-2", "prompt": "A red fox"}
+    statuses = [
+        httpx.post(f"{served_mock}/images/generations", headers=headers, json=image).status_code
+        for _ in range(2)
+    ]
+    assert statuses == [200, 402]
+
+
+def test_aio_mock_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "mock", "--help")
+    assert code == 0
+    assert "--requests-per-minute" in out
