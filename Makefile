@@ -9,6 +9,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 REDOCLY := npx --yes @redocly/cli@2.77.0
 PORT ?= 8765
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install generate check-generated lint test
 
@@ -33,10 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check overlays tests scripts
 	$(BIN)/mypy overlays tests
 
-test: $(STAMP) check-generated lint
+test: $(STAMP) check-generated lint browser
 	$(BIN)/pytest
 
-.PHONY: mock contract-long demo
+.PHONY: mock contract-long demo docs browser
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -46,3 +47,14 @@ mock: $(STAMP)
 
 contract-long: $(STAMP)
 	CONTRACT_LONG=1 $(BIN)/pytest tests/contract
+
+docs: docs/index.html
+
+docs/index.html: openapi.yaml redocly.yaml
+	$(REDOCLY) build-docs openapi.yaml --inlineBundle --title "API in One API reference" -o $@
+
+# Headless Chromium for tests/test_docs.py, from Debian's packages when missing.
+browser:
+	@command -v chromium >/dev/null || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
