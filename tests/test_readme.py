@@ -63,7 +63,7 @@ def test_python_block(code: str, aio_mock: RunningMock, tmp_path: Path) -> None:
 @pytest.mark.parametrize("code", [c for c in PYTHON if "def test_" in c])
 def test_pytest_block(code: str, pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_from_readme=code)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=code.count("\ndef test_"))
 
 
