@@ -17,15 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 import api_in_one_client.models as models
+from api_in_one._spec import load_spec
 from api_in_one_client import AuthenticatedClient
 from api_in_one_client.models import ChatCompletion, Error, TaskStatusResponse
 
-SPEC: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).resolve().parent.parent / "openapi.yaml").read_text()
-)
+SPEC = load_spec()
 BASE_URL = "https://apiin.one/api/v1"
 KEY = "aio_generated_client_test"
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+from api_in_one._spec import load_spec
+
+SPEC = load_spec()
 REGISTRY: Registry[Any] = Registry().with_resource(
     "openapi.yaml", Resource.from_contents(SPEC, default_specification=DRAFT202012)
 )

@@ -32,5 +32,7 @@ def load_spec() -> dict[str, Any]:
     """The parsed OpenAPI document (parsed once per process; treat it as read-only)."""
     import yaml  # the spec is only read by the mock and the CLI, whose extras bring pyyaml
 
-    spec: dict[str, Any] = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
+    # libyaml's loader parses the spec ~10x faster, which every mock start feels.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec: dict[str, Any] = yaml.load(spec_path().read_text(encoding="utf-8"), Loader=loader)
     return spec
