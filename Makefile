@@ -34,10 +34,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check overlays tests scripts
 	$(BIN)/mypy overlays tests
 
+# Two workers: most tests wait on the mock's clock or a subprocess, not the CPU.
 test: $(STAMP) check-generated lint browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
-.PHONY: mock contract-long demo docs browser
+.PHONY: mock contract-long demo docs browser prism-check
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -47,6 +48,10 @@ mock: $(STAMP)
 
 contract-long: $(STAMP)
 	CONTRACT_LONG=1 $(BIN)/pytest tests/contract
+
+# Also run by make test, through tests/test_prism_check.py.
+prism-check: $(STAMP)
+	$(PY) scripts/prism_check.py
 
 docs: docs/index.html
 
