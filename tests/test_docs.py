@@ -1,18 +1,25 @@
 """The rendered API reference (make docs) works offline in headless Chromium.
 
 The reference (Redoc 3) gives each operation a page of its own, reached by
-hash links that need no server, so each operation's page is rendered and checked.
+hash links that need no server. One Chromium, driven over the DevTools
+protocol, loads the reference once, follows each operation's link and waits
+for its summary to be rendered, then takes a screenshot.
 """
 
 from __future__ import annotations
 
-import re
+import base64
+import itertools
+import json
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from websockets.sync.client import ClientConnection, connect
 
 from api_in_one._spec import load_spec
 
@@ -27,6 +34,41 @@ HEADLESS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Resolves once an <h2> says `want`, or with false after the page had 10 s to render it.
+HEADING_RENDERED = """(want) => new Promise((resolve) => {
+  const found = () =>
+    [...document.querySelectorAll("h2")].some((h) => h.textContent.trim() === want);
+  if (found()) return resolve(true);
+  const watch = new MutationObserver(() => { if (found()) { watch.disconnect(); resolve(true); } });
+  watch.observe(document, { childList: true, subtree: true, characterData: true });
+  setTimeout(() => { watch.disconnect(); resolve(found()); }, 10000);
+})"""
+
+
+class Tab:
+    """The one page of a headless Chromium, driven over the DevTools protocol."""
+
+    def __init__(self, socket: ClientConnection) -> None:
+        self.socket = socket
+        self.ids = itertools.count(1)
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        """Send one command and return its result, skipping the events in between."""
+        request_id = next(self.ids)
+        self.socket.send(json.dumps({"id": request_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv(timeout=60))
+            if message.get("id") == request_id:
+                assert "error" not in message, message
+                result: dict[str, Any] = message["result"]
+                return result
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression, awaited if it is a promise."""
+        result = self.call(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+        return result["result"].get("value")
 
 
 @pytest.fixture(scope="module")
@@ -38,27 +80,33 @@ def reference() -> Path:
     return page
 
 
-def chromium(profile: Path, url: str, *flags: str) -> str:
+@pytest.fixture(scope="module")
+def tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tab]:
     binary = shutil.which("chromium")
     assert binary is not None, "Chromium is missing: `make browser` installs it"
-    return subprocess.run(
-        [binary, *HEADLESS, f"--user-data-dir={profile}", *flags, url],
-        capture_output=True,
+    profile = tmp_path_factory.mktemp("chromium")
+    browser = subprocess.Popen(
+        [binary, *HEADLESS, f"--user-data-dir={profile}", "--remote-debugging-port=0"],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    )
+    try:
+        assert browser.stderr is not None
+        # Chromium announces its DevTools address on stderr once it listens.
+        announced = next(
+            line for line in browser.stderr if line.startswith("DevTools listening on ")
+        )
+        host = announced.split()[-1].split("/")[2]
+        [page] = [t for t in httpx.get(f"http://{host}/json/list").json() if t["type"] == "page"]
+        with connect(page["webSocketDebuggerUrl"], max_size=None) as socket:
+            yield Tab(socket)
+    finally:
+        browser.terminate()
+        browser.wait(timeout=30)
 
 
-def headings(dom: str) -> set[str]:
-    """The text of every rendered <h2>, where Redoc puts operation summaries."""
-    return {
-        re.sub(r"<[^>]+>", "", match).strip()
-        for match in re.findall(r"<h2\b[^>]*>(.*?)</h2>", dom, flags=re.DOTALL)
-    }
-
-
-def test_every_operation_is_rendered(reference: Path, tmp_path: Path) -> None:
+def test_every_operation_is_rendered(reference: Path, tab: Tab) -> None:
     summaries = {
         operation["operationId"]: operation["summary"]
         for item in load_spec()["paths"].values()
@@ -66,29 +114,26 @@ def test_every_operation_is_rendered(reference: Path, tmp_path: Path) -> None:
         if isinstance(operation, dict) and "operationId" in operation
     }
     assert len(summaries) == 9
-
-    def render(operation_id: str) -> set[str]:
-        url = f"{reference.as_uri()}#operation/{operation_id}"
-        # The virtual time budget lets the page's scripts finish before the dump.
-        dom = chromium(tmp_path / operation_id, url, "--dump-dom", "--virtual-time-budget=5000")
-        return headings(dom)
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        rendered = dict(zip(summaries, pool.map(render, summaries), strict=True))
-    missing = [op for op, summary in summaries.items() if summary not in rendered[op]]
+    missing = []
+    for operation_id, summary in summaries.items():
+        tab.call("Page.navigate", url=f"{reference.as_uri()}#operation/{operation_id}")
+        if not tab.evaluate(f"({HEADING_RENDERED})({json.dumps(summary)})"):
+            missing.append(operation_id)
     assert not missing, f"not rendered: {missing}"
 
 
-def test_a_screenshot_of_the_reference(reference: Path, tmp_path: Path) -> None:
-    screenshot = tmp_path / "reference.png"
-    chromium(
-        tmp_path / "profile",
-        reference.as_uri(),
-        f"--screenshot={screenshot}",
-        "--window-size=1280,1600",
-        "--virtual-time-budget=5000",
+def test_a_screenshot_of_the_reference(reference: Path, tab: Tab, tmp_path: Path) -> None:
+    tab.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=1280,
+        height=1600,
+        deviceScaleFactor=1,
+        mobile=False,
     )
-    image = screenshot.read_bytes()
+    tab.call("Page.navigate", url=reference.as_uri())
+    assert tab.evaluate(f"({HEADING_RENDERED})('Requests')"), "the introduction never rendered"
+    image = base64.b64decode(tab.call("Page.captureScreenshot", format="png")["data"])
+    (tmp_path / "reference.png").write_bytes(image)
     assert image.startswith(b"\x89PNG\r\n\x1a\n")
     # A blank page compresses to a few KB; a rendered reference is far larger.
     assert len(image) > 50_000, len(image)
