@@ -1,9 +1,72 @@
 """Shared test settings; the api_in_one pytest plugin provides the mock fixtures."""
 
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+import redis
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests run on asyncio, the loop the SDK supports."""
     return "asyncio"
+
+
+INSTALL_HINT = "run `make system-packages` (it installs Debian's redis-server package)"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_for_ping(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Poll PING until the server answers; fail at once if it exits, or after a deadline."""
+    deadline = time.monotonic() + 10.0
+    with redis.Redis(port=port, socket_connect_timeout=1.0) as client:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"redis-server exited at start:\n{log.read_text()}", pytrace=False)
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"redis-server never answered PING:\n{log.read_text()}")
+                time.sleep(0.01)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, without persistence, for the session."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail(f"redis-server is not installed: {INSTALL_HINT}", pytrace=False)
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    log = folder / "redis.log"
+    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    command += ["--save", "", "--appendonly", "no"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_ping(process, port, log)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on."""
+    return _free_port()

@@ -37,6 +37,7 @@ from ._polling import (
     wait_for_task,
     wait_for_tasks,
 )
+from ._redis_budget import RedisRateBudget
 from ._streaming import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
 from ._tasks import task_id_of
 
@@ -55,6 +56,7 @@ __all__ = [
     "NotFound",
     "RateBudget",
     "RateLimited",
+    "RedisRateBudget",
     "ServerError",
     "StreamInterrupted",
     "StreamTimeout",
