@@ -35,10 +35,10 @@ lint: $(STAMP)
 	$(BIN)/mypy overlays tests
 
 # Two workers: most tests wait on the mock's clock or a subprocess, not the CPU.
-test: $(STAMP) check-generated lint browser
+test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 2
 
-.PHONY: mock contract-long demo docs browser prism-check
+.PHONY: mock contract-long demo docs system-packages prism-check
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -58,8 +58,13 @@ docs: docs/index.html
 docs/index.html: openapi.yaml redocly.yaml
 	$(REDOCLY) build-docs openapi.yaml --inlineBundle --title "API in One API reference" -o $@
 
-# Headless Chromium for tests/test_docs.py, from Debian's packages when missing.
-browser:
-	@command -v chromium >/dev/null || { \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+# Debian packages the tests drive, installed with apt when missing: headless
+# Chromium (tests/test_docs.py) and redis-server (tests/test_redis_budget.py).
+# Each package installs a command of its own name.
+SYSTEM_PACKAGES := chromium redis-server
+
+system-packages:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+		command -v $$package >/dev/null || missing="$$missing $$package"; done; \
+	[ -z "$$missing" ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; }

@@ -83,7 +83,7 @@ def reference() -> Path:
 @pytest.fixture(scope="module")
 def tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tab]:
     binary = shutil.which("chromium")
-    assert binary is not None, "Chromium is missing: `make browser` installs it"
+    assert binary is not None, "Chromium is missing: `make system-packages` installs it"
     profile = tmp_path_factory.mktemp("chromium")
     browser = subprocess.Popen(
         [binary, *HEADLESS, f"--user-data-dir={profile}", "--remote-debugging-port=0"],

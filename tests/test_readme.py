@@ -44,7 +44,10 @@ def aio_mock_config() -> MockConfig:
 
 
 @pytest.fixture(autouse=True)
-def settings(monkeypatch: pytest.MonkeyPatch, aio_mock: RunningMock, tmp_path: Path) -> None:
+def settings(
+    monkeypatch: pytest.MonkeyPatch, aio_mock: RunningMock, tmp_path: Path, redis_url: str
+) -> None:
+    monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("API_IN_ONE_API_KEY", DEMO_KEY)
     monkeypatch.setenv("API_IN_ONE_BASE_URL", aio_mock.base_url)
     monkeypatch.chdir(tmp_path)
