@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -143,6 +145,73 @@ def test_sse_framing_comments_multiline_and_crlf() -> None:
     result = stream_chat(_client_answering(parts), BODY).until_done()
     assert result.text == "Hello"
     assert result.chunks == 2
+
+
+class _ByteAtATime(httpx.SyncByteStream):
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        for index in range(len(self.data)):
+            yield self.data[index : index + 1]
+
+
+def test_events_split_anywhere_between_reads_decode_the_same() -> None:
+    """Reads may end inside a line, between CR and LF, or inside a blank line."""
+    framed = (
+        b": keep-alive\r\n\r\n"
+        + b"data: "
+        + _chunk("Hel").encode()
+        + b"\r\n\r\n"
+        + b"data: "
+        + _chunk("lo").encode()
+        + b"\n\n"
+        + b"data: [DONE]\r\n\r\n"
+    )
+    http = httpx.Client(
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=_ByteAtATime(framed)
+            )
+        )
+    )
+    client = connect(DEMO_KEY, base_url="https://apiin.one/api/v1", httpx_client=http)
+    chunks = list(stream_chat(client, BODY))
+    assert [chunk.choices[0].delta.content for chunk in chunks] == ["Hel", "lo"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {
+            "id": "a",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "m",
+            "choices": [
+                {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+            ],
+        },
+        {
+            "id": "a",
+            "choices": [
+                {
+                    "delta": {"content": "x", "reasoning_content": "r"},
+                    "index": 1,
+                    "finish_reason": "stop",
+                }
+            ],
+        },
+        {"id": "a", "choices": [{"delta": {}, "index": 0}, {"delta": {"content": None}}]},
+        {"id": "a", "choices": [{"delta": {"content": "x"}, "logprobs": None}], "extra": 1},
+    ],
+    ids=["first chunk", "reasoning and finish", "sparse choices", "unknown fields"],
+)
+def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any]) -> None:
+    """The decoder's fast path for usual chunks builds exactly the generated model."""
+    parts = [b"data: " + json.dumps(payload).encode() + b"\n\n", b"data: [DONE]\n\n"]
+    chunks = list(stream_chat(_client_answering(parts), BODY))
+    assert chunks == [ChatCompletionChunk.from_dict(payload)]
 
 
 def test_malformed_event_raises_with_the_partial_text() -> None:
