@@ -18,7 +18,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,mock,cli]'
+	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
 	touch $(STAMP)
 
 generate: $(STAMP)
@@ -30,15 +30,15 @@ check-generated: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(REDOCLY) lint openapi.yaml --format=stylish
-	$(BIN)/ruff check overlays tests scripts
-	$(BIN)/ruff format --check overlays tests scripts
-	$(BIN)/mypy overlays tests
+	$(BIN)/ruff check overlays tests scripts bench
+	$(BIN)/ruff format --check overlays tests scripts bench
+	$(BIN)/mypy overlays tests scripts bench
 
 # Two workers: most tests wait on the mock's clock or a subprocess, not the CPU.
 test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 2
 
-.PHONY: mock contract-long demo docs system-packages prism-check
+.PHONY: mock contract-long demo docs system-packages prism-check bench
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -52,6 +52,10 @@ contract-long: $(STAMP)
 # Also run by make test, through tests/test_prism_check.py.
 prism-check: $(STAMP)
 	$(PY) scripts/prism_check.py
+
+# BENCH_ARGS, e.g. --quick, "--only stream --rounds 11", --with-test-time
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
 
 docs: docs/index.html
 

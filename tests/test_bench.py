@@ -1,0 +1,59 @@
+"""The benchmarks' smoke run: ``python -m bench --quick`` runs and writes a complete results.json.
+
+Nothing here looks at a speed: the figures of a smoke run on a busy machine
+mean nothing, only their presence and shape are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+IDS = {
+    "stream.sync.stream_chat",
+    "stream.sync.until_done",
+    "stream.async.stream_chat",
+    "stream.sync.httpx_sse",
+    "stream.sync.openai",
+    "overhead.sync.get_task",
+    "overhead.async.get_task",
+    "batch.rate_limited",
+    "batch.requests",
+    "batch.lag",
+}
+
+
+def test_quick_run_writes_every_figure_with_its_baseline_and_target(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "stream_chat" in done.stdout
+    results = json.loads(output.read_text())
+    assert results["schema"] == 1
+    assert {"date", "python", "httpx", "openai", "httpx_sse", "cpus"} <= results.keys()
+    assert results["settings"]["quick"] is True
+    rounds = results["settings"]["rounds"]
+    figures = {figure["id"]: figure for figure in results["benchmarks"]}
+    assert figures.keys() == IDS
+    for figure in figures.values():
+        assert isinstance(figure["value"], int | float)
+        assert figure["baseline"]
+        target = figure["target"]
+        if target is None:
+            assert figure["passed"] is None
+        else:
+            assert target["op"] in {">=", "<=", "=="}
+            assert isinstance(figure["passed"], bool)
+        assert figure["samples"]
+        assert all(len(values) == rounds for values in figure["samples"].values())
+    assert results["timings_s"]["generate --check"] > 0
