@@ -191,3 +191,16 @@ def test_as_completed_deadline_names_the_unfinished_task(
         next(finishing)
     assert seen == [done.data.task_id]
     assert timed_out.value.task_id == stuck.data.task_id
+
+
+def _polls(mock: RunningMock) -> int:
+    return mock.state.stats.requests["GET /tasks/{task_id}"]
+
+
+def test_a_finished_task_is_found_by_the_first_poll(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    done = wait_for_task(aio_client, _create(aio_client), **FAST)
+    before = _polls(aio_mock)
+    assert [t.task_id for t in as_completed(aio_client, [done], **FAST)] == [done.task_id]
+    assert _polls(aio_mock) - before == 1
