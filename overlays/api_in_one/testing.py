@@ -12,7 +12,7 @@ credits, the rate limit, failures or the time scale.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -32,13 +32,21 @@ def aio_mock_config() -> MockConfig:
     return MockConfig(time_scale=0.01)
 
 
-@pytest.fixture
-def aio_mock(aio_mock_config: MockConfig) -> Iterator[RunningMock]:
-    """A fresh mock gateway on a loopback port; ``.base_url`` and ``.state`` (counters, faults)."""
-    from api_in_one.mock import serve
+@pytest.fixture(scope="session")
+def _aio_mock_host() -> Iterator[Callable[[MockConfig], RunningMock]]:
+    """One loopback server for the session; each test mounts a fresh mock on it."""
+    from api_in_one.mock._server import mock_host
 
-    with serve(aio_mock_config) as running:
-        yield running
+    with mock_host() as mount:
+        yield mount
+
+
+@pytest.fixture
+def aio_mock(
+    aio_mock_config: MockConfig, _aio_mock_host: Callable[[MockConfig], RunningMock]
+) -> RunningMock:
+    """A fresh mock gateway on a loopback port; ``.base_url`` and ``.state`` (counters, faults)."""
+    return _aio_mock_host(aio_mock_config)
 
 
 @pytest.fixture
