@@ -36,7 +36,7 @@ lint: $(STAMP)
 
 # Two workers: most tests wait on the mock's clock or a subprocess, not the CPU.
 test: $(STAMP) check-generated lint system-packages
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist worksteal
 
 .PHONY: mock contract-long demo docs system-packages prism-check bench
 
