@@ -53,7 +53,8 @@ contract-long: $(STAMP)
 prism-check: $(STAMP)
 	$(PY) scripts/prism_check.py
 
-# BENCH_ARGS, e.g. --quick, "--only stream --rounds 11", --with-test-time
+# BENCH_ARGS, e.g. --quick or "--only stream --rounds 11"; the default also times make test.
+BENCH_ARGS ?= --with-test-time
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
 
