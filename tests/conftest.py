@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,18 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def unused_port() -> int:
     """A loopback port nothing listens on."""
     return _free_port()
+
+
+def _in_threads(count: int, target: Callable[[], None]) -> None:
+    """Run ``target`` in ``count`` threads at once and wait for all of them."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.fixture
+def in_threads() -> Callable[[int, Callable[[], None]], None]:
+    """``in_threads(count, target)``: run ``target`` in that many threads at once, then join."""
+    return _in_threads

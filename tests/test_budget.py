@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import anyio
 import pytest
@@ -55,7 +56,9 @@ def test_no_window_ever_holds_more_than_the_limit(limit: int, burst: int, per: f
     assert busiest <= limit
 
 
-def test_reservations_from_many_threads_are_never_lost() -> None:
+def test_reservations_from_many_threads_are_never_lost(
+    in_threads: Callable[[int, Callable[[], None]], None],
+) -> None:
     clock = Clock()
     bucket = TokenBucket(60, burst=5, clock=clock)
     waits: list[float] = []
@@ -67,11 +70,7 @@ def test_reservations_from_many_threads_are_never_lost() -> None:
             with lock:
                 waits.append(wait)
 
-    threads = [threading.Thread(target=reserve_many) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(8, reserve_many)
     # 400 reservations at one instant: the last one waits for 395 refills.
     assert sorted(waits)[-1] == pytest.approx(395 * 60 * 1.02 / 55)
     assert len({round(w, 9) for w in waits}) == 396

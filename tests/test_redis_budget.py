@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 
@@ -45,7 +46,12 @@ def budget_key() -> str:
 
 @pytest.mark.parametrize(("limit", "burst", "per"), [(10, 5, 1.0), (60, 5, 60.0), (2, 1, 5.0)])
 def test_no_window_of_redis_time_holds_more_than_the_limit(
-    redis_url: str, budget_key: str, limit: int, burst: int, per: float
+    redis_url: str,
+    budget_key: str,
+    limit: int,
+    burst: int,
+    per: float,
+    in_threads: Callable[[int, Callable[[], None]], None],
 ) -> None:
     budget = RedisRateBudget(redis_url, limit, burst, per=per, key=budget_key)
     slots: list[tuple[int, int]] = []
@@ -58,11 +64,7 @@ def test_no_window_of_redis_time_holds_more_than_the_limit(
                 slots.append(slot)
 
     # Four windows' worth of reservations at once, from four threads.
-    threads = [threading.Thread(target=reserve_many) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(4, reserve_many)
     with redis.Redis.from_url(redis_url) as client:
         seconds, micros = client.time()
         ttl_ms = client.pttl(budget_key)
