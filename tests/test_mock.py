@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from api_in_one.mock import CATALOGUE, DEMO_KEY, MockConfig, RunningMock, serve
+from api_in_one.mock._server import mock_host
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = {"Authorization": f"Bearer {DEMO_KEY}"}
@@ -363,3 +364,18 @@ def test_built_wheel_carries_the_spec_for_the_mock(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert where.stdout.strip() == str(tmp_path / "site" / "api_in_one" / "openapi.yaml")
+
+
+def test_a_session_host_gives_each_mount_its_own_state() -> None:
+    """The pytest plugin's server: stray requests between tests reach no mock."""
+    with mock_host() as host:
+        first = host.mount(MockConfig())
+        with httpx.Client(base_url=first.base_url, headers=AUTH) as http:
+            assert http.get("/tasks/n0_none").status_code == 404
+            host.unmount()
+            assert http.get("/tasks/n0_none").status_code == 503
+            second = host.mount(MockConfig())
+            assert http.get("/tasks/n0_none").status_code == 404
+    assert first.state.stats.requests["GET /tasks/{task_id}"] == 1
+    assert second.state.stats.requests["GET /tasks/{task_id}"] == 1
+    assert second.base_url == first.base_url

@@ -12,7 +12,7 @@ credits, the rate limit, failures or the time scale.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,6 +20,7 @@ import pytest
 if TYPE_CHECKING:
     from api_in_one import ApiInOneClient
     from api_in_one.mock import MockConfig, RunningMock
+    from api_in_one.mock._server import MockHost
 
 __all__ = ["aio_async_client", "aio_client", "aio_mock", "aio_mock_config"]
 
@@ -33,20 +34,19 @@ def aio_mock_config() -> MockConfig:
 
 
 @pytest.fixture(scope="session")
-def _aio_mock_host() -> Iterator[Callable[[MockConfig], RunningMock]]:
+def _aio_mock_host() -> Iterator[MockHost]:
     """One loopback server for the session; each test mounts a fresh mock on it."""
     from api_in_one.mock._server import mock_host
 
-    with mock_host() as mount:
-        yield mount
+    with mock_host() as host:
+        yield host
 
 
 @pytest.fixture
-def aio_mock(
-    aio_mock_config: MockConfig, _aio_mock_host: Callable[[MockConfig], RunningMock]
-) -> RunningMock:
+def aio_mock(aio_mock_config: MockConfig, _aio_mock_host: MockHost) -> Iterator[RunningMock]:
     """A fresh mock gateway on a loopback port; ``.base_url`` and ``.state`` (counters, faults)."""
-    return _aio_mock_host(aio_mock_config)
+    yield _aio_mock_host.mount(aio_mock_config)
+    _aio_mock_host.unmount()
 
 
 @pytest.fixture

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ._app import API_PREFIX, create_app
@@ -78,34 +79,39 @@ def serve(
         yield RunningMock(base_url, app.state.mock)
 
 
-class _Relay:
-    """An ASGI app that hands every request to the mock mounted last."""
-
-    def __init__(self) -> None:
-        self.target: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.target is None:
-            raise RuntimeError("no mock is mounted on this server")
-        await self.target(scope, receive, send)
-
-
-@contextmanager
-def mock_host(
-    host: str = "127.0.0.1", port: int = 0
-) -> Iterator[Callable[[MockConfig], RunningMock]]:
+class MockHost:
     """One server whose ``mount(config)`` swaps in a fresh mock, for a test session.
 
     Starting and stopping uvicorn costs about 0.2 s (its shutdown waits out
     two 0.1 s ticks); mounting a new mock on a running server costs nothing,
-    and each test still gets state of its own.
+    and each test still gets state of its own. Between ``unmount()`` and the
+    next ``mount``, requests (say, from a thread a finished test left behind)
+    get 503 instead of reaching, and counting in, the next test's mock.
     """
-    relay = _Relay()
 
-    def mount(config: MockConfig) -> RunningMock:
+    def __init__(self) -> None:
+        self.base_url = ""
+        self._target: ASGIApp | None = None
+
+    def mount(self, config: MockConfig) -> RunningMock:
+        """Serve a fresh mock built from ``config``; returns it, running."""
         app = create_app(config)
-        relay.target = app
-        return RunningMock(base_url, app.state.mock)
+        self._target = app
+        return RunningMock(self.base_url, app.state.mock)
 
-    with _serving(relay, host, port) as base_url:
-        yield mount
+    def unmount(self) -> None:
+        """Stop serving the current mock."""
+        self._target = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        target = self._target or PlainTextResponse("No mock is mounted", status_code=503)
+        await target(scope, receive, send)
+
+
+@contextmanager
+def mock_host(host: str = "127.0.0.1", port: int = 0) -> Iterator[MockHost]:
+    """Run a ``MockHost`` on a loopback port until the block ends."""
+    hosted = MockHost()
+    with _serving(hosted, host, port) as base_url:
+        hosted.base_url = base_url
+        yield hosted
