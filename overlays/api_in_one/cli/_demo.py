@@ -39,7 +39,7 @@ from .._downloads import download_results
 from .._errors import InsufficientCredits, TaskFailed
 from .._polling import as_completed, wait_for_task
 from .._streaming import stream_chat
-from ._output import TaskProgress
+from ._output import TaskProgress, echo_stream
 
 __all__ = ["run_demo"]
 
@@ -146,12 +146,7 @@ def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")
                 "messages": [{"role": "user", "content": "Say hello to the demo"}],
             }
             with stream_chat(client, {**body, "stream_options": {"include_usage": True}}) as stream:
-                for chunk in stream:
-                    for choice in chunk.choices:
-                        if isinstance(choice.delta.content, str):
-                            console.out(choice.delta.content, end="", highlight=False)
-            console.out("")
-            result = stream.result
+                result = echo_stream(console, stream)
             steps.append(
                 Step(
                     "chat (gemini)",

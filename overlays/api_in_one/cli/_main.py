@@ -22,7 +22,7 @@ from .._errors import ApiInOneError
 from .._polling import wait_for_task
 from .._streaming import stream_chat
 from ._options import CreateCommand, add_schema_options, body_from, create_commands
-from ._output import TaskProgress, print_json
+from ._output import TaskProgress, echo_stream, print_json
 
 __all__ = ["main"]
 
@@ -182,12 +182,7 @@ def _chat(args: argparse.Namespace, console: Console) -> int:
         if args.no_stream or args.json:
             result = stream.until_done()
         else:
-            for chunk in stream:
-                for choice in chunk.choices:
-                    if isinstance(choice.delta.content, str):
-                        console.out(choice.delta.content, end="", highlight=False)
-            console.out("")
-            result = stream.result
+            result = echo_stream(console, stream)
     if args.json:
         usage = result.usage.to_dict() if result.usage is not None else None
         print_json(

@@ -14,12 +14,24 @@ from rich.text import Text
 
 from api_in_one_client.models import Task
 
-__all__ = ["TaskProgress", "print_json"]
+from .._streaming import ChatResult, ChatStream
+
+__all__ = ["TaskProgress", "echo_stream", "print_json"]
 
 
 def print_json(console: Console, value: Any) -> None:
     """One JSON document on stdout, nothing else."""
     console.print_json(json.dumps(value, default=str))
+
+
+def echo_stream(console: Console, stream: ChatStream) -> ChatResult:
+    """Print a chat reply as its chunks arrive; return the whole result."""
+    for chunk in stream:
+        for choice in chunk.choices:
+            if isinstance(choice.delta.content, str):
+                console.out(choice.delta.content, end="", highlight=False)
+    console.out("")
+    return stream.result
 
 
 class TaskProgress:
