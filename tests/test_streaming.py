@@ -214,6 +214,58 @@ def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any
     assert chunks == [ChatCompletionChunk.from_dict(payload)]
 
 
+_FRAME = '{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","choices":'
+_SPACED = '{"id": "c1", "choices": [{"index": 0, "delta": {"%s": %s}, "finish_reason": null}]}'
+
+
+def _framed(delta: str) -> str:
+    return _FRAME + '[{"index":0,"delta":{' + delta + '},"finish_reason":null}]}'
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [_framed(f'"content":{json.dumps(text)}') for text in ["a", "", 'q"\\', "\u00e9\n", "é"]],
+        [_framed('"content":"a"'), _framed('"reasoning_content":"r"'), _framed('"content":"b"')],
+        [_framed('"content":"a"'), _framed('"content":null'), _framed('"content":"b"')],
+        [_framed('"content":"a"'), _framed('"content":"a","content":"b"')],
+        [_framed('"role":"assistant","content":"a"'), _framed('"content":"b"')],
+        [_framed('"content":"a"'), _framed('"content":"b"').replace('"c1"', '"c2"')],
+        [_SPACED % ("content", '"a"'), _SPACED % ("content", '"\\ud83c\\udf0a"')],
+        [_framed('"content":"a"'), _framed('"content":"b"').replace("null", '"stop"')],
+    ],
+    ids=[
+        "escapes",
+        "reasoning between",
+        "null text",
+        "duplicate key",
+        "role then text",
+        "new id",
+        "spaced json",
+        "finish reason",
+    ],
+)
+def test_chunks_of_one_frame_decode_as_full_parses(events: list[str]) -> None:
+    """Chunks that differ only in their text decode to what parsing each one builds."""
+    events *= 2
+    parts = [f"data: {event}\n\n".encode() for event in events] + [b"data: [DONE]\n\n"]
+    with stream_chat(_client_answering(parts), BODY) as stream:
+        chunks = list(stream)
+    payloads = [json.loads(event) for event in events]
+    assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
+    deltas = [payload["choices"][0]["delta"] for payload in payloads]
+    assert stream.result.text == "".join(d.get("content") or "" for d in deltas)
+    assert stream.result.reasoning == "".join(d.get("reasoning_content") or "" for d in deltas)
+
+
+def test_a_framed_event_that_is_not_json_still_raises() -> None:
+    texts = ['"content":"a"', '"content":"\x01"']
+    parts = [f"data: {_framed(text)}\n\n".encode() for text in texts]
+    with pytest.raises(StreamInterrupted, match="malformed event") as interrupted:
+        stream_chat(_client_answering(parts), BODY).until_done()
+    assert interrupted.value.partial_text == "a"
+
+
 def test_malformed_event_raises_with_the_partial_text() -> None:
     parts = [b"data: " + _chunk("Hi").encode() + b"\n\n", b"data: {not json\n\n"]
     with pytest.raises(StreamInterrupted, match="malformed event") as interrupted:

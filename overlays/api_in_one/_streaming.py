@@ -7,19 +7,12 @@ from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import attrs
 import httpx
 
 from api_in_one_client import AuthenticatedClient
-from api_in_one_client.models import (
-    ChatCompletionChunk,
-    ChatCompletionChunkChoice,
-    ChatCompletionDelta,
-    ChatCompletionRequest,
-    CompletionUsage,
-)
-from api_in_one_client.types import UNSET
+from api_in_one_client.models import ChatCompletionChunk, ChatCompletionRequest, CompletionUsage
 
+from ._chunks import Frame, learn_frame, plain_choices, plain_chunk
 from ._errors import ApiInOneError, StreamInterrupted, StreamTimeout, error_from_envelope
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
@@ -38,25 +31,9 @@ class ChatResult:
 
 
 _JSON = json.JSONDecoder()
-_CHUNK_KEYS = frozenset({"id", "choices", "object", "created", "model"})
-_CHOICE_KEYS = frozenset({"delta", "index", "finish_reason"})
-_DELTA_KEYS = frozenset({"role", "content", "reasoning_content"})
-
-
-def _positional(cls: type, names: tuple[str, ...]) -> None:
-    """Fail at import if ``cls`` no longer takes ``names`` first, in this order.
-
-    The decoder builds chunk models with positional arguments (keywords cost
-    twice as much per chunk); a regenerated model with another field order
-    must stop the import rather than swap values.
-    """
-    if tuple(field.name for field in attrs.fields(cls))[: len(names)] != names:
-        raise ImportError(f"{cls.__name__} fields are no longer {names}: update _streaming.py")
-
-
-_positional(ChatCompletionChunk, ("id", "choices", "object_", "created", "model"))
-_positional(ChatCompletionChunkChoice, ("delta", "index", "finish_reason"))
-_positional(ChatCompletionDelta, ("role", "content", "reasoning_content"))
+_MAX_FRAMES = 4
+_UNUSED_FRAMES_ALLOWED = 3
+"""Frames learnt in a row that never matched an event, before a stream stops learning."""
 
 
 def _loads(data: bytes) -> Any:
@@ -75,49 +52,6 @@ def _loads(data: bytes) -> Any:
     return value if end == len(text) else json.loads(data)
 
 
-def _plain_choices(payload: Any) -> list[dict[str, Any]] | None:
-    """The choices of a usual chunk, else None.
-
-    A usual chunk holds only plain fields: no usage, tool calls or unknown
-    fields. It is read straight from the dict: the generated ``from_dict``
-    chain costs several times the JSON parse of a chunk.
-    """
-    choices = payload.get("choices") if type(payload) is dict else None
-    if type(choices) is not list or not payload.keys() <= _CHUNK_KEYS:
-        return None
-    for choice in choices:
-        plain = type(choice) is dict and choice.keys() <= _CHOICE_KEYS
-        delta = choice.get("delta") if plain else None
-        if type(delta) is not dict or not delta.keys() <= _DELTA_KEYS:
-            return None
-    return choices
-
-
-def _plain_chunk(payload: dict[str, Any], choices: list[dict[str, Any]]) -> ChatCompletionChunk:
-    """``ChatCompletionChunk.from_dict(payload)`` for a usual chunk, built directly."""
-    typed = []
-    for choice in choices:
-        delta = choice["delta"]
-        typed.append(
-            ChatCompletionChunkChoice(
-                ChatCompletionDelta(
-                    delta.get("role", UNSET),
-                    delta.get("content", UNSET),
-                    delta.get("reasoning_content", UNSET),
-                ),
-                choice.get("index", UNSET),
-                choice.get("finish_reason", UNSET),
-            )
-        )
-    return ChatCompletionChunk(
-        payload["id"],
-        typed,
-        payload.get("object", UNSET),
-        payload.get("created", UNSET),
-        payload.get("model", UNSET),
-    )
-
-
 class _Decoder:
     """Turns SSE bytes into chunks; keeps the running result for errors and ``until_done``.
 
@@ -134,6 +68,9 @@ class _Decoder:
         self._buffer = b""
         self._text: list[str] = []
         self._reasoning: list[str] = []
+        # Newest first: a stream's chunks keep to the frame of the one before.
+        self._frames: list[Frame] = []
+        self._unused_frames = 0
 
     def feed(self, data: bytes) -> list[ChatCompletionChunk]:
         """Chunks completed by ``data``; raises the typed error of an in-stream error event."""
@@ -185,11 +122,20 @@ class _Decoder:
         None for a usual chunk while ``build_chunks`` is off: ``until_done``
         wants only the result.
         """
+        for frame in self._frames:
+            text = frame.text(data)
+            if text is not None:
+                self._unused_frames = 0
+                self.result.chunks += 1
+                (self._reasoning if frame.reasoning else self._text).append(text)
+                if frame.finish_reason is not None:
+                    self.result.finish_reason = frame.finish_reason
+                return frame.chunk(text) if self.build_chunks else None
         try:
             payload = _loads(data)
         except ValueError:
             raise self.interrupted(f"malformed event {data[:80]!r}") from None
-        choices = _plain_choices(payload)
+        choices = plain_choices(payload)
         if choices is None:
             return self._other(payload)
         result = self.result
@@ -204,7 +150,18 @@ class _Decoder:
             finish = choice.get("finish_reason")
             if type(finish) is str:
                 result.finish_reason = finish
-        return _plain_chunk(payload, choices) if self.build_chunks else None
+        chunk = plain_chunk(payload, choices) if self.build_chunks else None
+        self._learn(data, payload, choices)
+        return chunk
+
+    def _learn(self, data: bytes, payload: dict[str, Any], choices: list[dict[str, Any]]) -> None:
+        """Remember the frame of a usual chunk, unless frames stopped paying off in this stream."""
+        if self._unused_frames >= _UNUSED_FRAMES_ALLOWED:
+            return
+        frame = learn_frame(data, payload, choices)
+        if frame is not None:
+            self._unused_frames += 1
+            self._frames = [frame, *self._frames[: _MAX_FRAMES - 1]]
 
     def _other(self, payload: Any) -> ChatCompletionChunk:
         """An error event, or a chunk with usage, tool calls or unknown fields."""
