@@ -17,6 +17,8 @@ from api_in_one import (
     InsufficientCredits,
     NotFound,
     ServerError,
+    TaskCreation,
+    TaskLog,
     aconnect,
     async_download_results,
     async_wait_for_task,
@@ -153,6 +155,39 @@ async def test_generated_chat_call_gets_a_typed_completion_async(
     body = ChatCompletionRequest(model="gemini", messages=[ChatMessage(role="user", content="Hi")])
     completion = await create_chat_completion.asyncio(client=aio_async_client, body=body)
     assert isinstance(completion, ChatCompletion)
+
+
+def test_the_task_log_notes_created_tasks_and_nothing_else(aio_client: ApiInOneClient) -> None:
+    log = aio_client.task_log
+    assert log is not None
+    created = create_image_generation.sync(client=aio_client, body=CAT)
+    assert isinstance(created, TaskCreated)
+    chat = ChatCompletionRequest(model="gemini", messages=[ChatMessage(role="user", content="Hi")])
+    create_chat_completion.sync(client=aio_client, body=chat)
+    get_task.sync(created.data.task_id, client=aio_client)
+    assert len(log) == 1
+    noted = log.get(created.data.task_id)
+    assert noted is not None
+    assert noted.kind == "/api/v1/images/generations flux-2"
+
+
+@pytest.mark.anyio
+async def test_the_task_log_notes_async_creations(aio_async_client: ApiInOneClient) -> None:
+    created = await create_image_generation.asyncio(client=aio_async_client, body=CAT)
+    assert isinstance(created, TaskCreated)
+    assert aio_async_client.task_log is not None
+    assert aio_async_client.task_log.get(created.data.task_id) is not None
+
+
+def test_the_task_log_keeps_the_latest_tasks() -> None:
+    log = TaskLog(limit=2)
+    request = httpx.Request("POST", "https://apiin.one/api/v1/audio/speech", json={"text": "hi"})
+    for task_id in ["a", "b", "c"]:
+        log.record(request, httpx.Response(200, json={"id": task_id, "status": "pending"}))
+    assert [log.get(task_id) is None for task_id in ["a", "b", "c"]] == [True, False, False]
+    noted = log.get("c")
+    assert isinstance(noted, TaskCreation)
+    assert noted.kind == "/api/v1/audio/speech "
 
 
 def test_given_httpx_client_is_configured_and_wrapped(aio_mock: RunningMock) -> None:

@@ -39,6 +39,7 @@ from ._polling import (
 )
 from ._redis_budget import RedisRateBudget
 from ._streaming import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
+from ._task_log import TaskCreation, TaskLog
 from ._tasks import task_id_of
 
 __all__ = [
@@ -60,7 +61,9 @@ __all__ = [
     "ServerError",
     "StreamInterrupted",
     "StreamTimeout",
+    "TaskCreation",
     "TaskFailed",
+    "TaskLog",
     "TaskTimeout",
     "TokenBucket",
     "aconnect",

@@ -12,6 +12,7 @@ from api_in_one_client import AuthenticatedClient
 
 from ._budget import RateBudget, TokenBucket
 from ._errors import ApiInOneError
+from ._task_log import TaskLog
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 __all__ = ["DEFAULT_BASE_URL", "ApiInOneClient", "aconnect", "connect"]
@@ -25,6 +26,9 @@ BASE_URL_VARIABLE = "API_IN_ONE_BASE_URL"
 
 class ApiInOneClient(AuthenticatedClient):
     """The generated ``AuthenticatedClient``, with a repr that never shows the key."""
+
+    task_log: TaskLog | None = None
+    """The tasks this client created, with when and how: waiting uses it to time its polls."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, token='aio_***')"
@@ -105,16 +109,18 @@ def connect(
     policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
     budget = _budget(rate_budget, requests_per_minute, burst)
     settings = _client_kwargs(url, key, timeout)
+    log = TaskLog()
     if httpx_client is None:
         http = httpx.Client(
-            **settings, transport=RetryTransport(httpx.HTTPTransport(), policy, budget)
+            **settings, transport=RetryTransport(httpx.HTTPTransport(), policy, budget, log)
         )
     else:
         http = httpx_client
         http.base_url, http.timeout = settings["base_url"], settings["timeout"]
         http.headers.update(settings["headers"])
-        http._transport = RetryTransport(http._transport, policy, budget)
+        http._transport = RetryTransport(http._transport, policy, budget, log)
     client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
+    client.task_log = log
     client.set_httpx_client(http)
     return client
 
@@ -137,15 +143,18 @@ def aconnect(
     policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
     budget = _budget(rate_budget, requests_per_minute, burst)
     settings = _client_kwargs(url, key, timeout)
+    log = TaskLog()
     if httpx_client is None:
         http = httpx.AsyncClient(
-            **settings, transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), policy, budget)
+            **settings,
+            transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), policy, budget, log),
         )
     else:
         http = httpx_client
         http.base_url, http.timeout = settings["base_url"], settings["timeout"]
         http.headers.update(settings["headers"])
-        http._transport = AsyncRetryTransport(http._transport, policy, budget)
+        http._transport = AsyncRetryTransport(http._transport, policy, budget, log)
     client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
+    client.task_log = log
     client.set_async_httpx_client(http)
     return client

@@ -22,6 +22,7 @@ import httpx
 
 from ._budget import RateBudget
 from ._errors import APIConnectionError, ApiInOneError, APITimeout, error_from_response
+from ._task_log import TaskLog
 
 __all__ = ["AsyncRetryTransport", "RetryPolicy", "RetryTransport", "retry_after_seconds"]
 
@@ -173,17 +174,22 @@ class _Decision:
 
 
 class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport with the rate budget, safe retries and typed errors (sync)."""
+    """Wraps a transport with the rate budget, safe retries and typed errors (sync).
+
+    A ``task_log`` notes every task a request created.
+    """
 
     def __init__(
         self,
         inner: httpx.BaseTransport,
         policy: RetryPolicy,
         budget: RateBudget | None = None,
+        task_log: TaskLog | None = None,
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
+        self.task_log = task_log
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
@@ -202,6 +208,8 @@ class RetryTransport(httpx.BaseTransport):
                 raise decision.error
             if not decision.retry:
                 assert decision.response is not None
+                if self.task_log is not None:
+                    self.task_log.record(request, decision.response)
                 return decision.response
             if decision.response is not None:
                 decision.response.close()
@@ -214,17 +222,22 @@ class RetryTransport(httpx.BaseTransport):
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Wraps an async transport with the rate budget, safe retries and typed errors."""
+    """Wraps an async transport with the rate budget, safe retries and typed errors.
+
+    A ``task_log`` notes every task a request created.
+    """
 
     def __init__(
         self,
         inner: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         budget: RateBudget | None = None,
+        task_log: TaskLog | None = None,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
+        self.task_log = task_log
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
@@ -244,6 +257,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 raise decision.error
             if not decision.retry:
                 assert decision.response is not None
+                if self.task_log is not None:
+                    self.task_log.record(request, decision.response)
                 return decision.response
             if decision.response is not None:
                 await decision.response.aclose()
