@@ -160,8 +160,9 @@ def test_many_tasks_finish_under_the_budget_with_bounded_polls() -> None:
     assert [t.task_id for t in finished] == [c.data.task_id for c in created]
     assert sum(t.status == "FAILED" for t in finished) == 3
     assert mock.state.stats.statuses[429] == 0
-    # Per-task backoff from 0.1 s by 1.5x: at most five polls to see a 0.6 s task end.
-    assert mock.state.stats.requests["GET /tasks/{task_id}"] <= 5 * BATCH
+    # One model: the first task to finish tells when to look at the others, so
+    # most cost one poll (backing off each task on its own from 0.1 s took 3-5).
+    assert mock.state.stats.requests["GET /tasks/{task_id}"] <= 1.5 * BATCH
 
 
 @pytest.mark.anyio
@@ -203,4 +204,65 @@ def test_a_finished_task_is_found_by_the_first_poll(
     done = wait_for_task(aio_client, _create(aio_client), **FAST)
     before = _polls(aio_mock)
     assert [t.task_id for t in as_completed(aio_client, [done], **FAST)] == [done.task_id]
+    assert _polls(aio_mock) - before == 1
+
+
+def test_tasks_of_one_model_are_polled_once_each_after_the_first_finishes(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    created = [_create(aio_client) for _ in range(20)]
+    before = _polls(aio_mock)
+    finished = wait_for_tasks(aio_client, created, **FAST)
+    assert [task.status for task in finished] == ["SUCCESS"] * 20
+    # The oldest backs off until it finishes (80 ms: about eight polls); the rest
+    # are polled at that age, with a few more while the age is narrowed down.
+    assert _polls(aio_mock) - before <= 20 + 12
+
+
+@pytest.mark.anyio
+async def test_async_waits_learn_from_the_first_task_too(
+    aio_async_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    created = [await _acreate(aio_async_client) for _ in range(20)]
+    before = _polls(aio_mock)
+    finished = await async_wait_for_tasks(aio_async_client, created, **FAST)
+    assert [task.status for task in finished] == ["SUCCESS"] * 20
+    assert _polls(aio_mock) - before <= 20 + 12
+
+
+def test_a_stuck_first_task_does_not_hide_the_others(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    aio_mock.state.faults.stuck_next_tasks = 1
+    stuck = _create(aio_client)
+    others = [_create(aio_client) for _ in range(3)]
+    finishing = as_completed(aio_client, [stuck, *others], timeout=1.0, **FAST)
+    seen = [next(finishing).task_id for _ in others]
+    assert sorted(seen) == sorted(task.data.task_id for task in others)
+    with pytest.raises(TaskTimeout) as timed_out:
+        next(finishing)
+    assert timed_out.value.task_id == stuck.data.task_id
+
+
+def test_a_task_slower_than_its_kind_is_waited_for_on_its_own(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    quick = _create(aio_client)
+    slow = _create(aio_client)
+    aio_mock.state.tasks[slow.data.task_id].duration *= 4
+    before = _polls(aio_mock)
+    order = [task.task_id for task in as_completed(aio_client, [slow, quick], **FAST)]
+    assert order == [quick.data.task_id, slow.data.task_id]
+    # Backing off on its own from 80 ms to 320 ms: a handful of polls, not one per loop.
+    assert _polls(aio_mock) - before <= 25
+
+
+def test_tasks_from_elsewhere_are_polled_at_once(aio_mock: RunningMock) -> None:
+    with connect(DEMO_KEY, base_url=aio_mock.base_url) as creator:
+        done = wait_for_task(creator, _create(creator), **FAST)
+    with connect(DEMO_KEY, base_url=aio_mock.base_url) as waiter:
+        assert waiter.task_log is not None
+        assert waiter.task_log.get(done.task_id) is None
+        before = _polls(aio_mock)
+        assert wait_for_task(waiter, done.task_id, **FAST).status == "SUCCESS"
     assert _polls(aio_mock) - before == 1

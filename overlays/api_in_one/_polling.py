@@ -1,15 +1,13 @@
 """Waiting for tasks: one or many, with backoff and jitter, a deadline and progress callbacks.
 
 Every poll goes through the client's transport, so it spends the client's
-rate budget like any other call: a batch wait cannot provoke 429.
+rate budget like any other call: a batch wait cannot provoke 429. When to
+poll which task is ``_schedule.Schedule``'s decision.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
-import random
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
@@ -17,8 +15,10 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from ._errors import ApiInOneError, TaskFailed, TaskTimeout
-from ._tasks import FAILED, SUCCESS, TaskLike, task_id_of
+from ._client import ApiInOneClient
+from ._errors import ApiInOneError, TaskFailed
+from ._schedule import Schedule
+from ._tasks import FAILED, TaskLike, task_id_of
 
 __all__ = [
     "as_completed",
@@ -30,52 +30,19 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[Task], None]
-_GROWTH = 1.5
 
 
-class _Schedule:
-    """When to poll each unfinished task next: per-task geometric backoff with jitter."""
-
-    def __init__(
-        self, ids: list[str], poll_interval: float, max_poll_interval: float, timeout: float
-    ) -> None:
-        if poll_interval <= 0 or max_poll_interval < poll_interval:
-            raise ValueError("need 0 < poll_interval <= max_poll_interval")
-        now = time.monotonic()
-        self.deadline = now + timeout
-        self.timeout = timeout
-        self.max_interval = max_poll_interval
-        self.interval = dict.fromkeys(ids, poll_interval)
-        self.last_status: dict[str, str | None] = dict.fromkeys(ids)
-        # The first poll comes at once: a task may already be done.
-        self._order = itertools.count()
-        self.queue = [(now, next(self._order), task_id) for task_id in self.interval]
-
-    def __bool__(self) -> bool:
-        return bool(self.queue)
-
-    def next(self) -> tuple[str, float]:
-        """The task to poll next and how long to wait first."""
-        due, _, task_id = heapq.heappop(self.queue)
-        return task_id, max(0.0, due - time.monotonic())
-
-    def seen(self, task: Task) -> bool:
-        """Record a poll; True if the task is finished, else schedule its next poll.
-
-        Raises ``TaskTimeout`` when an unfinished task is polled at or after the
-        deadline; the last poll is scheduled for the deadline itself.
-        """
-        self.last_status[task.task_id] = task.status
-        if task.status.upper() in {SUCCESS, FAILED}:
-            return True
-        now = time.monotonic()
-        if now >= self.deadline:
-            raise TaskTimeout(task.task_id, task.status, self.timeout)
-        interval = self.interval[task.task_id]
-        self.interval[task.task_id] = min(self.max_interval, interval * _GROWTH)
-        due = min(now + interval * random.uniform(0.8, 1.2), self.deadline)
-        heapq.heappush(self.queue, (due, next(self._order), task.task_id))
-        return False
+def _schedule(
+    client: AuthenticatedClient,
+    tasks: Iterable[TaskLike],
+    poll_interval: float,
+    max_poll_interval: float,
+    timeout: float,
+) -> Schedule:
+    ids = _deduplicated(tasks)
+    log = client.task_log if isinstance(client, ApiInOneClient) else None
+    origins = {} if log is None else {i: c for i in ids if (c := log.get(i)) is not None}
+    return Schedule(ids, origins, poll_interval, max_poll_interval, timeout)
 
 
 def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
@@ -109,17 +76,23 @@ def as_completed(
 ) -> Iterator[Task]:
     """Yield each task as it finishes (SUCCESS or FAILED), polling all under one budget.
 
+    Tasks this client created with the same endpoint and model are assumed to
+    take about as long as each other: the first to finish tells when to look
+    at the rest, so most cost a single poll. The first poll of a task comes
+    ``poll_interval`` after its creation (at once for a task from elsewhere);
+    backoff then grows by 1.25x-1.5x, with jitter, up to ``max_poll_interval``.
     Raises ``TaskTimeout`` for the first task found unfinished at the deadline.
     """
-    schedule = _Schedule(_deduplicated(tasks), poll_interval, max_poll_interval, timeout)
+    schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
     while schedule:
         task_id, wait = schedule.next()
         if wait:
             time.sleep(wait)
+        sent = time.monotonic()
         task = _data(get_task.sync(task_id, client=client), task_id)
         if on_progress is not None:
             on_progress(task)
-        if schedule.seen(task):
+        if schedule.seen(task, sent):
             yield task
 
 
@@ -133,15 +106,16 @@ async def async_as_completed(
     on_progress: ProgressCallback | None = None,
 ) -> AsyncIterator[Task]:
     """Async ``as_completed``: yield each task as it finishes. Cancelling stops all polling."""
-    schedule = _Schedule(_deduplicated(tasks), poll_interval, max_poll_interval, timeout)
+    schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
     while schedule:
         task_id, wait = schedule.next()
         if wait:
             await asyncio.sleep(wait)
+        sent = time.monotonic()
         task = _data(await get_task.asyncio(task_id, client=client), task_id)
         if on_progress is not None:
             on_progress(task)
-        if schedule.seen(task):
+        if schedule.seen(task, sent):
             yield task
 
 
