@@ -266,3 +266,17 @@ def test_tasks_from_elsewhere_are_polled_at_once(aio_mock: RunningMock) -> None:
         before = _polls(aio_mock)
         assert wait_for_task(waiter, done.task_id, **FAST).status == "SUCCESS"
     assert _polls(aio_mock) - before == 1
+
+
+def test_a_quick_failure_does_not_set_the_pace_for_its_kind(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    aio_mock.state.faults.fail_next_tasks = 1
+    failing = _create(aio_client)
+    aio_mock.state.tasks[failing.data.task_id].duration = 0.0
+    others = [_create(aio_client) for _ in range(5)]
+    before = _polls(aio_mock)
+    finished = wait_for_tasks(aio_client, [failing, *others], **FAST)
+    assert [task.status for task in finished] == ["FAILED"] + ["SUCCESS"] * 5
+    # Learning 80 ms from the first success: about eight polls, then one per task.
+    assert _polls(aio_mock) - before <= 18

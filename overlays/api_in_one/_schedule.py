@@ -2,7 +2,7 @@
 
 Tasks created by the same endpoint and model (a *group*) take about as long
 as each other. Each group polls only its oldest unfinished task, on a
-backoff ladder of ages; once one finishes, its age brackets the group's
+backoff ladder of ages; once one succeeds, its age brackets the group's
 duration and the others are polled when they reach that age, each counted
 from its own creation. The bracket narrows by bisection until it is within
 a tenth of the duration, so most tasks cost one poll and are seen soon
@@ -28,7 +28,7 @@ from api_in_one_client.models import Task
 
 from ._errors import TaskTimeout
 from ._task_log import TaskCreation
-from ._tasks import is_finished
+from ._tasks import SUCCESS, is_finished
 
 __all__ = ["Schedule"]
 
@@ -116,7 +116,9 @@ class Schedule:
         member = group.members.popleft()
         age = received - member.created
         if is_finished(task.status):
-            group.finished_age = min(group.finished_age, age)
+            # A failure may come at any time; only a success tells how long the work takes.
+            if task.status.upper() == SUCCESS:
+                group.finished_age = min(group.finished_age, age)
             if group.unfinished_age is not None and group.unfinished_age >= group.finished_age:
                 # Another member was slower than this one: keep only what this one showed.
                 group.unfinished_age = None
