@@ -104,7 +104,7 @@ def _async_pairs(api: str, rounds: int, requests: int) -> Pairs:
         )
     finally:
         loop.run_until_complete(http.aclose())
-        loop.run_until_complete(client.get_async_httpx_client().aclose())
+        loop.run_until_complete(client.aclose())
         loop.close()
     return pairs["sdk"]
 

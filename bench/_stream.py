@@ -204,7 +204,7 @@ def _async_pairs(root: str, rounds: int, chunks: int) -> dict[str, Pairs]:
         )
     finally:
         loop.run_until_complete(http.aclose())
-        loop.run_until_complete(sdk.get_async_httpx_client().aclose())
+        loop.run_until_complete(sdk.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
 

@@ -81,7 +81,7 @@ def test_plain_http_and_odd_urls_are_refused(url: str) -> None:
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.5.5.5", "localhost", "[::1]"])
 def test_plain_http_is_allowed_on_loopback(host: str) -> None:
-    connect(DEMO_KEY, base_url=f"http://{host}:8765/api/v1").get_httpx_client().close()
+    connect(DEMO_KEY, base_url=f"http://{host}:8765/api/v1").close()
 
 
 def test_the_key_stays_out_of_reprs() -> None:
@@ -188,6 +188,23 @@ def test_the_task_log_keeps_the_latest_tasks() -> None:
     noted = log.get("c")
     assert isinstance(noted, TaskCreation)
     assert noted.kind == "/api/v1/audio/speech "
+
+
+def test_close_releases_the_connections(aio_mock: RunningMock) -> None:
+    client = connect(DEMO_KEY, base_url=aio_mock.base_url)
+    assert isinstance(create_image_generation.sync(client=client, body=CAT), TaskCreated)
+    client.close()
+    assert client.get_httpx_client().is_closed
+    with pytest.raises(RuntimeError, match="closed"):
+        create_image_generation.sync(client=client, body=CAT)
+
+
+@pytest.mark.anyio
+async def test_aclose_releases_the_async_connections(aio_mock: RunningMock) -> None:
+    client = aconnect(DEMO_KEY, base_url=aio_mock.base_url)
+    assert isinstance(await create_image_generation.asyncio(client=client, body=CAT), TaskCreated)
+    await client.aclose()
+    assert client.get_async_httpx_client().is_closed
 
 
 def test_given_httpx_client_is_configured_and_wrapped(aio_mock: RunningMock) -> None:

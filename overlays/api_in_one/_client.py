@@ -30,6 +30,16 @@ class ApiInOneClient(AuthenticatedClient):
     task_log: TaskLog | None = None
     """The tasks this client created, with when and how: waiting uses it to time its polls."""
 
+    def close(self) -> None:
+        """Close the sync connections; ``with connect() as client:`` does it on leaving."""
+        if self._client is not None:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the async connections; ``async with aconnect() as client:`` does it on leaving."""
+        if self._async_client is not None:
+            await self._async_client.aclose()
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, token='aio_***')"
 
