@@ -211,6 +211,9 @@ def test_task_lifecycle_follows_the_clock_and_results_are_real_files(
     assert httpx.get(url).content.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+FACES = {"image": "https://x.io/a.png", "face_image": "https://x.io/b.png"}
+
+
 @pytest.mark.parametrize(
     ("path", "body", "magic"),
     [
@@ -218,7 +221,11 @@ def test_task_lifecycle_follows_the_clock_and_results_are_real_files(
         ("/audio/speech", {"model": "elevenlabs-v3", "dialogue": [{"text": "hi"}]}, b"WAVE"),
         ("/audio/music", {"model": "suno", "gpt_description_prompt": "calm"}, b"WAVE"),
         ("/videos/tools/bg-remover", {"video": "https://x.io/v.mp4"}, b"ftyp"),
+        ("/images/tools/face-swap", FACES, b"JFIF"),
+        ("/images/tools/face-swap", {**FACES, "output_format": "png"}, b"PNG"),
+        ("/images/tools/face-swap", {**FACES, "output_format": "webp"}, b"WEBP"),
     ],
+    ids=["video", "speech", "music", "video-bg", "face-swap", "face-swap png", "face-swap webp"],
 )
 def test_each_kind_of_result_is_a_file_of_that_kind(
     http: httpx.Client, clock: Clock, path: str, body: dict[str, Any], magic: bytes
@@ -227,7 +234,10 @@ def test_each_kind_of_result_is_a_file_of_that_kind(
     clock.now += 1000
     urls = http.get(f"/tasks/{task_id}").json()["data"]["response"]
     assert urls
-    assert all(magic in httpx.get(url).content[:12] for url in urls)
+    for url in urls:
+        answer = httpx.get(url)
+        assert magic in answer.content[:12]
+        assert url.rsplit(".", 1)[1] in answer.headers["content-type"]
 
 
 def test_tasks_are_private_to_their_key_and_unknown_ids_get_404(mock: RunningMock) -> None:

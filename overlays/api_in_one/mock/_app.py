@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 from ._catalogue import CATALOGUE
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
-from ._files import RESULT_FILES, result_file
+from ._files import result_extension, result_file
 from ._state import MockState, MockTask
 from ._validation import Operation, Operations, describe_error
 
@@ -284,7 +284,7 @@ class _Gateway:
 
 
 def _result_urls(request: Request, task: MockTask) -> list[str]:
-    extension = RESULT_FILES[task.kind][0]
+    extension = result_extension(task.kind, task.request)
     base = str(request.base_url).rstrip("/")
     count = 2 if task.kind == "music" else 1  # Suno answers with two takes
     return [f"{base}/files/{task.task_id}-{index}.{extension}" for index in range(count)]
