@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import zipfile
@@ -309,6 +310,31 @@ def test_fault_injection_and_counters(http: httpx.Client, mock: RunningMock, clo
     assert mock.state.stats.requests["POST /images/generations"] == 3
     assert mock.state.stats.requests["GET /tasks/{task_id}"] == 7
     assert mock.state.stats.dropped == 1
+
+
+class _Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_a_dropped_connection_is_not_logged_as_an_app_error(
+    http: httpx.Client, mock: RunningMock
+) -> None:
+    server_log, seen = logging.getLogger("uvicorn.error"), _Messages()
+    server_log.addHandler(seen)
+    try:
+        mock.state.faults.drop_connections = 1
+        with pytest.raises(httpx.RemoteProtocolError):
+            http.get("/tasks/none")
+        # The next answer comes after the server has finished with the dropped one.
+        assert http.get("/tasks/none").status_code == 404
+    finally:
+        server_log.removeHandler(seen)
+    assert seen.messages == []
 
 
 def test_stream_faults_truncate_or_send_an_error_event(

@@ -88,19 +88,22 @@ class _MockApp(Starlette):
             if faults.drop_connections > 0:
                 faults.drop_connections -= 1
                 state.stats.dropped += 1
-                _drop(send)
+                await _drop(send)
                 return
             if faults.slow_seconds > 0:
                 await asyncio.sleep(faults.slow_seconds)
         await super().__call__(scope, receive, send)
 
 
-def _drop(send: Send) -> None:
+async def _drop(send: Send) -> None:
     """Close the client connection with no answer (uvicorn's ``send`` is bound to its cycle)."""
     transport = getattr(getattr(send, "__self__", None), "transport", None)
     if transport is None:
         raise ConnectionResetError("mock dropped the connection")
     transport.abort()
+    # The server learns of the loss on the next loop turn; returning before then
+    # would be logged as an app that never answered.
+    await asyncio.sleep(0)
 
 
 class _Gateway:
