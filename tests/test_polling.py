@@ -280,3 +280,18 @@ def test_a_quick_failure_does_not_set_the_pace_for_its_kind(
     assert [task.status for task in finished] == ["FAILED"] + ["SUCCESS"] * 5
     # Learning 80 ms from the first success: about eight polls, then one per task.
     assert _polls(aio_mock) - before <= 18
+
+
+def test_a_long_wait_still_polls_the_oldest_of_a_kind_only(
+    aio_client: ApiInOneClient, aio_mock: RunningMock
+) -> None:
+    created = [_create(aio_client) for _ in range(10)]
+    for task in created:
+        aio_mock.state.tasks[task.data.task_id].duration = 0.6
+    before = _polls(aio_mock)
+    finished = wait_for_tasks(aio_client, created, **FAST)
+    assert [task.status for task in finished] == ["SUCCESS"] * 10
+    # About 20 rungs to 0.6 s for the oldest, a check of the next oldest on each
+    # rung at the longest interval, then one poll per other task. Polling each
+    # task on its own past that point would take about 90.
+    assert _polls(aio_mock) - before <= 55

@@ -7,11 +7,11 @@ duration and the others are polled when they reach that age, each counted
 from its own creation. The bracket narrows by bisection until it is within
 a tenth of the duration, so most tasks cost one poll and are seen soon
 after they finish. A task still unfinished after one of its group finished
-leaves the group and backs off on its own; a group whose oldest task has
-stayed unfinished until its backoff reaches the longest interval splits,
-so one stuck task never hides the others for long. Tasks of unknown origin
-(not created through this client) are each a group of one, polled at once
-and then with backoff.
+leaves the group and backs off on its own. Once the ladder's step reaches
+the longest interval, each of its polls is followed by one of the next
+oldest task, so a stuck oldest task never hides the others for long. Tasks
+of unknown origin (not created through this client) are each a group of
+one, polled at once and then with backoff.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class _Member:
 class _Group:
     """Unfinished tasks of one kind, oldest first, and what their polls have shown."""
 
-    __slots__ = ("finished_age", "members", "unfinished_age")
+    __slots__ = ("finished_age", "members", "unfinished_age", "version")
 
     def __init__(self, members: Iterable[_Member]) -> None:
         self.members = deque(sorted(members, key=lambda member: member.created))
@@ -58,6 +58,8 @@ class _Group:
         """The greatest age at which a member was seen unfinished."""
         self.finished_age = math.inf
         """The least age at which a member was seen finished."""
+        self.version = 0
+        """Bumped when the plan changes: queue entries of older versions are dropped."""
 
 
 class Schedule:
@@ -79,11 +81,11 @@ class Schedule:
         self.poll_interval, self.max_interval = poll_interval, max_poll_interval
         self.last_status: dict[str, str | None] = dict.fromkeys(ids)
         self._order = itertools.count()
-        # One entry per group with unfinished members: when to poll its oldest.
-        self._queue: list[tuple[float, int, _Group]] = []
+        # (due, tie-breaker, group version, group, member to poll).
+        self._queue: list[tuple[float, int, int, _Group, _Member]] = []
         # Answers take at least this long: a poll says "unfinished" about an age this much earlier.
         self._round_trip = math.inf
-        self._polling: _Group | None = None
+        self._polling: tuple[_Group, _Member] | None = None
         kinds: dict[str, list[_Member]] = {}
         for task_id in ids:
             origin = origins.get(task_id)
@@ -95,27 +97,31 @@ class Schedule:
             self._push(_Group(members))
 
     def __bool__(self) -> bool:
+        while self._queue and self._queue[0][2] != self._queue[0][3].version:
+            heapq.heappop(self._queue)
         return bool(self._queue)
 
     def next(self) -> tuple[str, float]:
         """The task to poll next and how long to wait first."""
-        due, _, group = heapq.heappop(self._queue)
-        self._polling = group
-        return group.members[0].task_id, max(0.0, due - time.monotonic())
+        if not self:
+            raise IndexError("no task left to poll")
+        due, _, _, group, member = heapq.heappop(self._queue)
+        self._polling = group, member
+        return member.task_id, max(0.0, due - time.monotonic())
 
     def seen(self, task: Task, sent: float) -> bool:
         """Record the poll of the task ``next()`` named, sent at ``sent``; True if finished.
 
         Raises ``TaskTimeout`` when it is unfinished at or after the deadline.
         """
-        group = self._polling
-        assert group is not None, "seen() follows next()"
+        assert self._polling is not None, "seen() follows next()"
+        group, member = self._polling
         received = time.monotonic()
         self._round_trip = min(self._round_trip, received - sent)
         self.last_status[task.task_id] = task.status
-        member = group.members.popleft()
         age = received - member.created
         if is_finished(task.status):
+            group.members.remove(member)
             # A failure may come at any time; only a success tells how long the work takes.
             if task.status.upper() == SUCCESS:
                 group.finished_age = min(group.finished_age, age)
@@ -126,20 +132,24 @@ class Schedule:
             return True
         if received >= self.deadline:
             raise TaskTimeout(task.task_id, task.status, self.timeout)
+        if member is not group.members[0]:
+            # A check on the next oldest that found it unfinished too: nothing changes.
+            return False
         unfinished_age = age - self._round_trip
         if unfinished_age >= group.finished_age:
             # Slower than a member that finished: it goes on alone.
+            group.members.popleft()
             self._push(group)
-            self._push_alone(member, unfinished_age)
+            alone = _Group([member])
+            alone.unfinished_age = unfinished_age
+            self._push(alone)
             return False
-        group.members.appendleft(member)
         group.unfinished_age = max(group.unfinished_age or 0.0, unfinished_age)
-        if len(group.members) > 1 and self._step(group) >= self.max_interval:
-            # No member has finished in all this time: maybe only this one is stuck.
-            for other in group.members:
-                self._push_alone(other, unfinished_age if other is member else None)
-            return False
         self._push(group)
+        waited_long = group.finished_age == math.inf and self._step(group) >= self.max_interval
+        if waited_long and len(group.members) > 1:
+            # A long wait with no success yet: see that the next oldest is not done already.
+            self._enqueue(received, group, group.members[1])
         return False
 
     def _step(self, group: _Group) -> float:
@@ -157,14 +167,13 @@ class Schedule:
             return self.poll_interval if member.known_origin else 0.0
         return lo + self._step(group) * random.uniform(0.9, 1.1)
 
-    def _push_alone(self, member: _Member, unfinished_age: float | None) -> None:
-        alone = _Group([member])
-        alone.unfinished_age = unfinished_age
-        self._push(alone)
-
     def _push(self, group: _Group) -> None:
-        if not group.members:
-            return
-        head = group.members[0]
-        due = min(head.created + self._target_age(group, head), self.deadline)
-        heapq.heappush(self._queue, (due, next(self._order), group))
+        """Plan the group's next poll of its oldest task, replacing any earlier plan."""
+        group.version += 1
+        if group.members:
+            head = group.members[0]
+            self._enqueue(head.created + self._target_age(group, head), group, head)
+
+    def _enqueue(self, due: float, group: _Group, member: _Member) -> None:
+        entry = (min(due, self.deadline), next(self._order), group.version, group, member)
+        heapq.heappush(self._queue, entry)
