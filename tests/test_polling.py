@@ -171,6 +171,8 @@ async def test_async_as_completed_yields_in_finishing_order(
 ) -> None:
     slow = await _acreate(aio_async_client, "gpt-image")
     quick = await _acreate(aio_async_client)
+    # Far apart, so that however slowly the second is created it still finishes first.
+    aio_mock.state.tasks[slow.data.task_id].duration = 0.5
     order = [
         task.task_id async for task in async_as_completed(aio_async_client, [slow, quick], **FAST)
     ]
@@ -186,7 +188,7 @@ def test_as_completed_deadline_names_the_unfinished_task(
     aio_mock.state.faults.stuck_next_tasks = 1
     stuck = _create(aio_client)
     seen = []
-    finishing = as_completed(aio_client, [stuck, done], timeout=0.4, **FAST)
+    finishing = as_completed(aio_client, [stuck, done], timeout=1.0, **FAST)
     seen.append(next(finishing).task_id)
     with pytest.raises(TaskTimeout) as timed_out:
         next(finishing)
@@ -236,7 +238,7 @@ def test_a_stuck_first_task_does_not_hide_the_others(
     aio_mock.state.faults.stuck_next_tasks = 1
     stuck = _create(aio_client)
     others = [_create(aio_client) for _ in range(3)]
-    finishing = as_completed(aio_client, [stuck, *others], timeout=1.0, **FAST)
+    finishing = as_completed(aio_client, [stuck, *others], timeout=2.0, **FAST)
     seen = [next(finishing).task_id for _ in others]
     assert sorted(seen) == sorted(task.data.task_id for task in others)
     with pytest.raises(TaskTimeout) as timed_out:
