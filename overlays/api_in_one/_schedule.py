@@ -79,7 +79,6 @@ class Schedule:
         self.deadline = now + timeout
         self.timeout = timeout
         self.poll_interval, self.max_interval = poll_interval, max_poll_interval
-        self.last_status: dict[str, str | None] = dict.fromkeys(ids)
         self._order = itertools.count()
         # (due, tie-breaker, group version, group, member to poll).
         self._queue: list[tuple[float, int, int, _Group, _Member]] = []
@@ -118,7 +117,6 @@ class Schedule:
         group, member = self._polling
         received = time.monotonic()
         self._round_trip = min(self._round_trip, received - sent)
-        self.last_status[task.task_id] = task.status
         age = received - member.created
         if is_finished(task.status):
             group.members.remove(member)
