@@ -183,7 +183,7 @@ def test_the_task_log_keeps_the_latest_tasks() -> None:
     log = TaskLog(limit=2)
     request = httpx.Request("POST", "https://apiin.one/api/v1/audio/speech", json={"text": "hi"})
     for task_id in ["a", "b", "c"]:
-        log.record(request, httpx.Response(200, json={"id": task_id, "status": "pending"}))
+        log.record(request, {"id": task_id, "status": "pending"})
     assert [log.get(task_id) is None for task_id in ["a", "b", "c"]] == [True, False, False]
     noted = log.get("c")
     assert isinstance(noted, TaskCreation)

@@ -42,16 +42,9 @@ class TaskLog:
         """The creation of ``task_id``, or None when this client did not create it (lately)."""
         return self._created.get(task_id)
 
-    def record(self, request: httpx.Request, response: httpx.Response) -> None:
-        """Note the task an answered POST created, if it created one."""
-        if request.method != "POST" or response.status_code != 200:
-            return
-        if response.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return
-        try:
-            task_id = _created_task_id(json.loads(response.content))
-        except ValueError:
-            return
+    def record(self, request: httpx.Request, body: Any) -> None:
+        """Note the task a POST created, given its successful answer's decoded JSON."""
+        task_id = _created_task_id(body) if request.method == "POST" else None
         if task_id is None:
             return
         creation = TaskCreation(time.monotonic(), f"{request.url.path} {_model(request)}")

@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 
@@ -98,29 +99,33 @@ def _is_json(response: httpx.Response) -> bool:
     return media_type == "application/json"
 
 
-def _malformed_json(
+def _decoded_json(
     response: httpx.Response, *, may_have_created_task: bool
-) -> ApiInOneError | None:
-    """An error for a JSON answer that does not parse, so no caller meets a JSONDecodeError."""
+) -> tuple[Any, ApiInOneError | None]:
+    """The decoded body of a JSON answer (None for any other), or the error if it is malformed.
+
+    Every caller then meets a typed error instead of a JSONDecodeError.
+    """
     if not _is_json(response):
-        return None
+        return None, None
     response.read()
     try:
-        json.loads(response.content)
+        return json.loads(response.content), None
     except ValueError as error:
-        return ApiInOneError(
+        return None, ApiInOneError(
             f"Malformed JSON in an HTTP {response.status_code} answer: {error}",
             status=response.status_code,
             body=response.text[:500],
             may_have_created_task=may_have_created_task,
         )
-    return None
 
 
 class _Decision:
     """After one attempt: return ``response``, raise ``error``, or retry after ``wait``."""
 
     response: httpx.Response | None
+    body: Any
+    """The decoded JSON of a successful answer, else None."""
     error: ApiInOneError | None
     retry: bool
     wait: float
@@ -134,7 +139,8 @@ class _Decision:
         response: httpx.Response | None = None,
         error: httpx.TransportError | None = None,
     ) -> None:
-        self.response, self.error, self.retry, self.wait = response, None, False, 0.0
+        self.response, self.body, self.error = response, None, None
+        self.retry, self.wait = False, 0.0
         idempotent = request.method in {"GET", "HEAD", "OPTIONS"}
         retries_left = attempt < policy.max_retries
         if error is not None:
@@ -151,7 +157,7 @@ class _Decision:
         assert response is not None
         status = response.status_code
         if status < 400:
-            self.error = _malformed_json(response, may_have_created_task=not idempotent)
+            self.body, self.error = _decoded_json(response, may_have_created_task=not idempotent)
             return
         response.read()
         retry_after = retry_after_seconds(response) if status == 429 else None
@@ -209,7 +215,7 @@ class RetryTransport(httpx.BaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None:
-                    self.task_log.record(request, decision.response)
+                    self.task_log.record(request, decision.body)
                 return decision.response
             if decision.response is not None:
                 decision.response.close()
@@ -258,7 +264,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None:
-                    self.task_log.record(request, decision.response)
+                    self.task_log.record(request, decision.body)
                 return decision.response
             if decision.response is not None:
                 await decision.response.aclose()
