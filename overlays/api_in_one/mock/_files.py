@@ -73,7 +73,7 @@ RESULT_FILES: dict[str, tuple[str, str, bytes]] = {
 """Task kind -> (extension, media type, bytes)."""
 
 _BY_EXTENSION = {ext: (media_type, data) for ext, media_type, data in RESULT_FILES.values()}
-_BY_EXTENSION |= {"png": ("image/png", _png()), "webp": ("image/webp", _WEBP)}
+_BY_EXTENSION["webp"] = ("image/webp", _WEBP)
 
 
 def result_extension(kind: str, request: dict[str, Any]) -> str:
