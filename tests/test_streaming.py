@@ -110,11 +110,16 @@ async def test_truncated_stream_keeps_the_partial_text_async(
     assert interrupted.value.partial_text.startswith("Mock reply")
 
 
+_FRAME = '{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","choices":'
+_SPACED = '{"id": "c1", "choices": [{"index": 0, "delta": {"%s": %s}, "finish_reason": null}]}'
+
+
+def _framed(delta: str) -> str:
+    return _FRAME + '[{"index":0,"delta":{' + delta + '},"finish_reason":null}]}'
+
+
 def _chunk(text: str) -> str:
-    return (
-        '{"id":"c1","object":"chat.completion.chunk","choices":'
-        f'[{{"index":0,"delta":{{"content":"{text}"}},"finish_reason":null}}]}}'
-    )
+    return _framed(f'"content":"{text}"')
 
 
 def _client_answering(parts: list[bytes]) -> ApiInOneClient:
@@ -212,14 +217,6 @@ def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any
     parts = [b"data: " + json.dumps(payload).encode() + b"\n\n", b"data: [DONE]\n\n"]
     chunks = list(stream_chat(_client_answering(parts), BODY))
     assert chunks == [ChatCompletionChunk.from_dict(payload)]
-
-
-_FRAME = '{"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","choices":'
-_SPACED = '{"id": "c1", "choices": [{"index": 0, "delta": {"%s": %s}, "finish_reason": null}]}'
-
-
-def _framed(delta: str) -> str:
-    return _FRAME + '[{"index":0,"delta":{' + delta + '},"finish_reason":null}]}'
 
 
 @pytest.mark.parametrize(
