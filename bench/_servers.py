@@ -4,8 +4,8 @@ A server in the benchmark's own process would share its GIL and add its
 work to every measured request; in a separate process it takes the other
 core. Its answers are built once at start, so it costs next to nothing:
 
-- ``POST /sse/{n}/chat/completions`` streams ``n`` OpenAI ``chat.completion.chunk``
-  events (the last one carries usage) and ``data: [DONE]``, in large writes;
+- ``POST /sse/{shape}/{n}/chat/completions`` streams ``n`` ``chat.completion.chunk``
+  events in one of the shapes of ``_shapes.SHAPES`` and ``data: [DONE]``, in large writes;
 - ``GET /api/v1/tasks/{task_id}`` answers the spec's ``succeeded`` example of ``getTask``.
 
 Run ``python -m bench._servers --chunks N [N ...]``: it prints the port it
@@ -20,7 +20,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import uvicorn
 from starlette.types import Receive, Scope, Send
@@ -29,6 +28,7 @@ from api_in_one._spec import load_spec
 from api_in_one.mock._server import listening_socket
 
 from ._build import ROOT
+from ._shapes import SHAPES, events
 
 __all__ = ["KEY", "TASK_ID", "loopback_server", "sse_body", "task_body"]
 
@@ -39,32 +39,11 @@ TASK_ID = "n41xxxx_flux2"
 """The id in the spec's ``getTask`` example."""
 
 _WRITE = 256 * 1024
-_WORDS = ("gateway", "model", "answer", "river", "light", "stone", "garden", "signal")
 
 
-def sse_body(chunks: int) -> bytes:
-    """An SSE chat stream of ``chunks`` events (role, text, finish, usage), then ``[DONE]``."""
-    head = {
-        "id": "chatcmpl-bench",
-        "object": "chat.completion.chunk",
-        "created": 1_700_000_000,
-        "model": "gemini",
-    }
-
-    def event(payload: dict[str, Any]) -> bytes:
-        return b"data: " + json.dumps(payload, separators=(",", ":")).encode() + b"\n\n"
-
-    def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return event({**head, "choices": [choice]})
-
-    parts = [chunk({"role": "assistant", "content": ""})]
-    parts += [chunk({"content": " " + _WORDS[i % len(_WORDS)]}) for i in range(chunks - 3)]
-    parts.append(chunk({}, "stop"))
-    usage = {"prompt_tokens": 5, "completion_tokens": chunks, "total_tokens": chunks + 5}
-    parts.append(event({**head, "choices": [], "usage": usage, "credits_consumed": 2}))
-    parts.append(b"data: [DONE]\n\n")
-    return b"".join(parts)
+def sse_body(shape: str, chunks: int) -> bytes:
+    """The SSE chat stream of ``chunks`` events of ``shape``, then ``[DONE]``."""
+    return events(SHAPES[shape](chunks))
 
 
 def task_body() -> bytes:
@@ -78,7 +57,7 @@ class _App:
     """A raw ASGI app: no framework between the socket and the prebuilt answers."""
 
     def __init__(self, chunk_counts: list[int]) -> None:
-        self.streams = {n: sse_body(n) for n in chunk_counts}
+        self.streams = {(shape, n): sse_body(shape, n) for shape in SHAPES for n in chunk_counts}
         self.task = task_body()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,7 +68,7 @@ class _App:
         path: str = scope["path"]
         parts = path.strip("/").split("/")
         if path.endswith("/chat/completions") and parts[0] == "sse":
-            await self._stream(send, self.streams[int(parts[1])])
+            await self._stream(send, self.streams[parts[1], int(parts[2])])
         elif path.startswith("/api/v1/tasks/"):
             await self._answer(send, 200, b"application/json", self.task)
         else:

@@ -4,7 +4,8 @@ Every reader takes the same stream and does what a chat UI does with it:
 decode each ``chat.completion.chunk`` and read its text delta; ``until_done``
 returns the assembled message instead. The baseline is the least a caller
 can do by hand: httpx's ``iter_lines()`` and ``json.loads`` of each ``data:``
-line.
+line. The SDK's readers run on every chunk shape of ``_shapes.SHAPES``, as
+servers differ; the figures come worst first.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from api_in_one import ApiInOneClient, aconnect, async_stream_chat, connect, str
 from ._report import Figure, Target, timed_figure
 from ._rounds import Pairs, Stopwatch, Timing, Workload, interleave
 from ._servers import KEY
+from ._shapes import SHAPES
 
 __all__ = ["run"]
 
@@ -33,6 +35,8 @@ BODY: dict[str, Any] = {
     "stream_options": {"include_usage": True},
 }
 _TARGET = Target(">=", 0.8)
+_REFERENCE_SHAPE = "mock"
+"""The shape the reference readers (httpx-sse, the openai SDK) read."""
 
 
 def _check(seen: int, chunks: int) -> None:
@@ -41,10 +45,10 @@ def _check(seen: int, chunks: int) -> None:
         raise RuntimeError(f"read {seen} chunks of {chunks}")
 
 
-def _raw_lines(http: httpx.Client, chunks: int) -> Workload:
+def _raw_lines(http: httpx.Client, root: str, chunks: int) -> Workload:
     def run() -> Timing:
         seen = 0
-        path = f"/sse/{chunks}/chat/completions"
+        path = f"{root}/chat/completions"
         with Stopwatch() as watch, http.stream("POST", path, json=BODY) as response:
             for line in response.iter_lines():
                 if not line.startswith("data: "):
@@ -62,10 +66,10 @@ def _raw_lines(http: httpx.Client, chunks: int) -> Workload:
     return run
 
 
-def _httpx_sse(http: httpx.Client, chunks: int) -> Workload:
+def _httpx_sse(http: httpx.Client, root: str, chunks: int) -> Workload:
     def run() -> Timing:
         seen = 0
-        path = f"/sse/{chunks}/chat/completions"
+        path = f"{root}/chat/completions"
         with Stopwatch() as watch, connect_sse(http, "POST", path, json=BODY) as source:
             for event in source.iter_sse():
                 if event.data == "[DONE]":
@@ -131,11 +135,11 @@ def _on_loop(
 
 
 def _raw_lines_async(
-    http: httpx.AsyncClient, chunks: int
+    http: httpx.AsyncClient, root: str, chunks: int
 ) -> Callable[[], Coroutine[Any, Any, Timing]]:
     async def run() -> Timing:
         seen = 0
-        path = f"/sse/{chunks}/chat/completions"
+        path = f"{root}/chat/completions"
         with Stopwatch() as watch:
             async with http.stream("POST", path, json=BODY) as response:
                 async for line in response.aiter_lines():
@@ -170,85 +174,102 @@ def _sdk_async(client: ApiInOneClient, chunks: int) -> Callable[[], Coroutine[An
 
 
 def _sync_pairs(root: str, rounds: int, chunks: int, openai_chunks: int) -> dict[str, Pairs]:
+    """Pairs named ``reader/shape``; the reference readers' under their own names."""
     headers = {"Authorization": f"Bearer {KEY}"}
-    with (
-        httpx.Client(base_url=root, headers=headers) as http,
-        connect(KEY, base_url=f"{root}/sse/{chunks}", requests_per_minute=None) as sdk,
-        OpenAI(base_url=f"{root}/sse/{openai_chunks}", api_key=KEY, max_retries=0) as openai,
-    ):
-        pairs = interleave(
-            _raw_lines(http, chunks),
-            {
-                "stream_chat": _sdk(sdk, chunks),
-                "until_done": _sdk_until_done(sdk, chunks),
-                "httpx-sse": _httpx_sse(http, chunks),
-            },
-            rounds,
-        )
-        pairs |= interleave(
-            _raw_lines(http, openai_chunks), {"openai": _openai(openai, openai_chunks)}, rounds
-        )
+    pairs: dict[str, Pairs] = {}
+    with httpx.Client(base_url=root, headers=headers) as http:
+        for shape in SHAPES:
+            stream = f"/sse/{shape}/{chunks}"
+            with connect(KEY, base_url=root + stream, requests_per_minute=None) as sdk:
+                readers = {
+                    f"stream_chat/{shape}": _sdk(sdk, chunks),
+                    f"until_done/{shape}": _sdk_until_done(sdk, chunks),
+                }
+                if shape == _REFERENCE_SHAPE:
+                    readers["httpx-sse"] = _httpx_sse(http, stream, chunks)
+                pairs |= interleave(_raw_lines(http, stream, chunks), readers, rounds)
+        short = f"/sse/{_REFERENCE_SHAPE}/{openai_chunks}"
+        with OpenAI(base_url=root + short, api_key=KEY, max_retries=0) as openai:
+            pairs |= interleave(
+                _raw_lines(http, short, openai_chunks),
+                {"openai": _openai(openai, openai_chunks)},
+                rounds,
+            )
     return pairs
 
 
 def _async_pairs(root: str, rounds: int, chunks: int) -> dict[str, Pairs]:
+    """Pairs named ``async_stream_chat/shape``."""
     http = httpx.AsyncClient(base_url=root, headers={"Authorization": f"Bearer {KEY}"})
-    sdk = aconnect(KEY, base_url=f"{root}/sse/{chunks}", requests_per_minute=None)
     # One loop for every round: the clients' connections belong to it.
     loop = asyncio.new_event_loop()
+    pairs: dict[str, Pairs] = {}
     try:
-        return interleave(
-            _on_loop(loop, _raw_lines_async(http, chunks)),
-            {"async_stream_chat": _on_loop(loop, _sdk_async(sdk, chunks))},
-            rounds,
-        )
+        for shape in SHAPES:
+            stream = f"/sse/{shape}/{chunks}"
+            sdk = aconnect(KEY, base_url=root + stream, requests_per_minute=None)
+            try:
+                pairs |= interleave(
+                    _on_loop(loop, _raw_lines_async(http, stream, chunks)),
+                    {f"async_stream_chat/{shape}": _on_loop(loop, _sdk_async(sdk, chunks))},
+                    rounds,
+                )
+            finally:
+                loop.run_until_complete(sdk.aclose())
     finally:
         loop.run_until_complete(http.aclose())
-        loop.run_until_complete(sdk.aclose())
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+    return pairs
 
 
 def run(root: str, rounds: int, chunks: int, openai_chunks: int) -> list[Figure]:
     """Measure every reader on the server at ``root``, started with both chunk counts.
 
-    ``openai_chunks`` is the shorter stream the openai SDK reads.
+    ``openai_chunks`` is the shorter stream the openai SDK reads. The SDK's
+    figures, one per reader and shape, come first, the worst first.
     """
     sync = _sync_pairs(root, rounds, chunks, openai_chunks)
     async_pairs = _async_pairs(root, rounds, chunks)
     group, raw, per = "SSE chat stream", "httpx iter_lines + json.loads", ("chunk", chunks)
-    typed = f"Typed ChatCompletionChunk objects; {chunks:,} chunks per stream."
+    sdk: list[Figure] = []
+    for shape in SHAPES:
+        typed = f"Typed ChatCompletionChunk objects; {chunks:,} {shape} chunks per stream."
+        sdk += [
+            timed_figure(
+                f"stream.sync.stream_chat.{shape}",
+                group,
+                f"SSE: stream_chat, {shape} chunks",
+                raw,
+                sync[f"stream_chat/{shape}"],
+                per,
+                _TARGET,
+                typed,
+            ),
+            timed_figure(
+                f"stream.sync.until_done.{shape}",
+                group,
+                f"SSE: stream_chat().until_done(), {shape} chunks",
+                raw,
+                sync[f"until_done/{shape}"],
+                per,
+                _TARGET,
+                f"The assembled ChatResult only; {chunks:,} {shape} chunks per stream.",
+            ),
+            timed_figure(
+                f"stream.async.stream_chat.{shape}",
+                group,
+                f"SSE: async_stream_chat, {shape} chunks",
+                "httpx aiter_lines + json.loads",
+                async_pairs[f"async_stream_chat/{shape}"],
+                per,
+                _TARGET,
+                typed,
+            ),
+        ]
+    sdk.sort(key=lambda figure: figure.value)
     return [
-        timed_figure(
-            "stream.sync.stream_chat",
-            group,
-            "SSE: stream_chat",
-            raw,
-            sync["stream_chat"],
-            per,
-            _TARGET,
-            typed,
-        ),
-        timed_figure(
-            "stream.sync.until_done",
-            group,
-            "SSE: stream_chat().until_done()",
-            raw,
-            sync["until_done"],
-            per,
-            _TARGET,
-            f"The assembled ChatResult only; {chunks:,} chunks per stream.",
-        ),
-        timed_figure(
-            "stream.async.stream_chat",
-            group,
-            "SSE: async_stream_chat",
-            "httpx aiter_lines + json.loads",
-            async_pairs["async_stream_chat"],
-            per,
-            _TARGET,
-            typed,
-        ),
+        *sdk,
         timed_figure(
             "stream.sync.httpx_sse",
             group,
@@ -257,7 +278,7 @@ def run(root: str, rounds: int, chunks: int, openai_chunks: int) -> list[Figure]
             sync["httpx-sse"],
             per,
             None,
-            f"Reference reader, plain dicts; {chunks:,} chunks per stream.",
+            f"Reference reader, plain dicts; {chunks:,} {_REFERENCE_SHAPE} chunks per stream.",
         ),
         timed_figure(
             "stream.sync.openai",

@@ -156,13 +156,14 @@ def test_chat_completion_with_extra_fields_parses_and_keeps_them() -> None:
         "id": "chatcmpl_1",
         "model": "gemini",
         "system_fingerprint": "fp_1",
+        "x_region": "eu",
         "choices": [
             {"message": {"role": "assistant", "content": "hi", "refusal": None}, "logprobs": None}
         ],
         "credits_consumed": 2,
     }
     parsed = ChatCompletion.from_dict(answer)
-    assert parsed.additional_properties == {"system_fingerprint": "fp_1"}
+    assert parsed.additional_properties == {"x_region": "eu"}
     assert parsed.choices[0].message.content == "hi"
     assert parsed.to_dict() == answer
 

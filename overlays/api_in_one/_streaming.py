@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, Generator, Mapping
+import types
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from api_in_one_client import AuthenticatedClient
-from api_in_one_client.models import ChatCompletionChunk, ChatCompletionRequest, CompletionUsage
+from api_in_one_client.models import (
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    CompletionUsage,
+    FunctionCall,
+    ToolCall,
+)
+from api_in_one_client.types import UNSET
 
-from ._chunks import Frame, learn_frame, plain_choices, plain_chunk
 from ._errors import ApiInOneError, StreamInterrupted, StreamTimeout, error_from_envelope
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
@@ -20,64 +27,112 @@ __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "
 
 @dataclass
 class ChatResult:
-    """A finished chat stream, put together."""
+    """A finished chat stream, put together.
+
+    ``tool_calls`` holds the calls the model asked for, each assembled from
+    its pieces: the ``id``, ``type`` and function ``name`` of its first
+    delta, and the ``arguments`` of every delta joined in order.
+    """
 
     text: str = ""
     reasoning: str = ""
+    tool_calls: list[ToolCall] = field(default_factory=list)
     usage: CompletionUsage | None = None
     credits_consumed: float | None = None
     finish_reason: str | None = None
     chunks: int = field(default=0, repr=False)
 
 
-_JSON = json.JSONDecoder()
-_MAX_FRAMES = 4
-_UNUSED_FRAMES_ALLOWED = 3
-"""Frames learnt in a row that never matched an event, before a stream stops learning."""
+# The C scanner behind json.loads (typeshed leaves it out): (text, start) -> (value, end).
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+_BOM = b"\xef\xbb\xbf"
+_NOT_A_CHUNK = (KeyError, TypeError, AttributeError, ValueError)
+"""What ``ChatCompletionChunk.from_dict`` raises for JSON of another shape."""
 
 
 def _loads(data: bytes) -> Any:
     """``json.loads(data)`` for one event's data, at about half the cost for a small object.
 
     ``json.loads`` spends more on detecting the encoding and checking for
-    whitespace than on parsing a chunk; ``raw_decode`` of the UTF-8 text
-    skips both. Whatever it does not take whole (another encoding, a BOM,
-    surrounding whitespace, an error) goes to ``json.loads`` for its answer.
+    whitespace than on parsing a chunk; scanning the UTF-8 text skips both.
+    Whatever the scanner does not take whole (another encoding, surrounding
+    whitespace, an error) goes to ``json.loads`` for its answer.
     """
     try:
         text = data.decode()
-        value, end = _JSON.raw_decode(text)
-    except ValueError:
+        value, end = _scan(text, 0)
+    except (ValueError, StopIteration):
         return json.loads(data)
     return value if end == len(text) else json.loads(data)
+
+
+def _optional(value: object, kind: type | types.UnionType) -> bool:
+    """True if ``value`` is of ``kind``, ``None`` or left out."""
+    return value is None or value is UNSET or isinstance(value, kind)
+
+
+class _CallPieces:
+    """One tool call of the result as its deltas arrive; argument pieces wait for ``gather``."""
+
+    def __init__(self) -> None:
+        self.function = FunctionCall(arguments="")
+        self.call = ToolCall(function=self.function)
+        self._joined = ""
+        self._arguments: list[str] = []
+
+    def add(self, piece: ToolCall) -> None:
+        if isinstance(piece.id, str):
+            self.call.id = piece.id
+        if isinstance(piece.type_, str):
+            self.call.type_ = piece.type_
+        function = piece.function
+        if isinstance(function, FunctionCall):
+            if isinstance(function.name, str):
+                self.function.name = function.name
+            if isinstance(function.arguments, str):
+                self._arguments.append(function.arguments)
+
+    def gather(self) -> None:
+        if self._arguments:
+            self._joined += "".join(self._arguments)
+            self.function.arguments = self._joined
+            self._arguments.clear()
 
 
 class _Decoder:
     """Turns SSE bytes into chunks; keeps the running result for errors and ``until_done``.
 
-    The text and reasoning of a read are gathered in lists and added to the
-    result once per read, before its chunks are yielded: ``result.text +=
-    piece`` for every chunk would copy the whole text each time.
+    Lines may end with LF, CRLF or a bare CR, as the SSE standard allows,
+    and a UTF-8 byte order mark before the first line is dropped. The text
+    and reasoning of a read are gathered in lists and added to the result
+    once per read, before its chunks are yielded: ``result.text += piece``
+    for every chunk would copy the whole text each time.
     """
 
     def __init__(self) -> None:
         self.result = ChatResult()
         self.done = False
-        # Off when nobody will see the chunks (until_done): the result is gathered all the same.
-        self.build_chunks = True
         self._buffer = b""
+        self._started = False
         self._text: list[str] = []
         self._reasoning: list[str] = []
-        # Newest first: a stream's chunks keep to the frame of the one before.
-        self._frames: list[Frame] = []
-        self._unused_frames = 0
+        self._calls: dict[int, _CallPieces] = {}
+        self._calls_changed = False
 
     def feed(self, data: bytes) -> list[ChatCompletionChunk]:
         """Chunks completed by ``data``; raises the typed error of an in-stream error event."""
         buffer = self._buffer + data
+        if not self._started:
+            if _BOM.startswith(buffer[:3]) and len(buffer) < len(_BOM):
+                self._buffer = buffer  # maybe the start of a byte order mark
+                return []
+            self._started = True
+            buffer = buffer.removeprefix(_BOM)
         if b"\r" in buffer:
-            # Lines end with LF or CRLF; a CR that ends the buffer waits for its LF.
-            buffer = buffer.replace(b"\r\n", b"\n")
+            # A CR that ends the buffer may be the first half of a CRLF: it waits.
+            held = b"\r" if buffer.endswith(b"\r") else b""
+            buffer = buffer[: len(buffer) - len(held)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            buffer += held
         # A blank line ends an event, so each complete event is one block; the
         # incomplete rest waits for more data.
         blocks = buffer.split(b"\n\n")
@@ -88,26 +143,40 @@ class _Decoder:
                 if block.startswith(b"data: ") and b"\n" not in block:
                     event = block[6:]
                 else:
-                    # Comments (":"), keep-alives, "event:", "id:" and "retry:" lines carry
-                    # no data; the data of an event may span several lines.
-                    lines = [line for line in block.split(b"\n") if line.startswith(b"data:")]
-                    if not lines:
+                    data_lines = self._data(block)
+                    if data_lines is None:
                         continue
-                    event = b"\n".join(
-                        line[6:] if line[5:6] == b" " else line[5:] for line in lines
-                    )
+                    event = data_lines
                 if event == b"[DONE]":
                     self.done = True
                     break
-                chunk = self._chunk(event)
-                if chunk is not None:
-                    chunks.append(chunk)
+                chunks.append(self._chunk(event))
         finally:
             self._gather()
         return chunks
 
+    def end(self) -> list[ChatCompletionChunk]:
+        """The chunks a stream's last bytes complete: a held CR is a line end after all."""
+        if self._buffer.endswith(b"\r") and not self.done:
+            return self.feed(b"\n")
+        return []
+
+    @staticmethod
+    def _data(block: bytes) -> bytes | None:
+        """The data of an event's lines, or None for an event with no data.
+
+        Comments (":"), keep-alives, "event:", "id:" and "retry:" lines carry
+        no data; the data of an event may span several lines.
+        """
+        lines = [
+            line[6:] if line[5:6] == b" " else line[5:]
+            for line in block.split(b"\n")
+            if line.startswith(b"data:") or line == b"data"
+        ]
+        return b"\n".join(lines) if lines else None
+
     def _gather(self) -> None:
-        """Add the gathered text and reasoning to the result."""
+        """Add the gathered text, reasoning and tool calls to the result."""
         result = self.result
         if self._text:
             result.text += "".join(self._text)
@@ -115,77 +184,90 @@ class _Decoder:
         if self._reasoning:
             result.reasoning += "".join(self._reasoning)
             self._reasoning.clear()
+        if self._calls_changed:
+            for pieces in self._calls.values():
+                pieces.gather()
+            self._calls_changed = False
 
-    def _chunk(self, data: bytes) -> ChatCompletionChunk | None:
-        """The chunk in one event's data, added to the result.
-
-        None for a usual chunk while ``build_chunks`` is off: ``until_done``
-        wants only the result.
-        """
-        for frame in self._frames:
-            text = frame.text(data)
-            if text is not None:
-                self._unused_frames = 0
-                self.result.chunks += 1
-                (self._reasoning if frame.reasoning else self._text).append(text)
-                if frame.finish_reason is not None:
-                    self.result.finish_reason = frame.finish_reason
-                return frame.chunk(text) if self.build_chunks else None
+    def _chunk(self, data: bytes) -> ChatCompletionChunk:
+        """The chunk in one event's data, added to the result."""
         try:
             payload = _loads(data)
         except ValueError:
             raise self.interrupted(f"malformed event {data[:80]!r}") from None
-        choices = plain_choices(payload)
-        if choices is None:
-            return self._other(payload)
+        try:
+            chunk = ChatCompletionChunk.from_dict(payload)
+        except _NOT_A_CHUNK:
+            raise self._not_a_chunk(payload, data) from None
         result = self.result
-        result.chunks += 1
-        for choice in choices:
-            delta = choice["delta"]
-            content, reasoning = delta.get("content"), delta.get("reasoning_content")
-            if type(content) is str:
-                self._text.append(content)
-            if type(reasoning) is str:
-                self._reasoning.append(reasoning)
-            finish = choice.get("finish_reason")
-            if type(finish) is str:
-                result.finish_reason = finish
-        chunk = plain_chunk(payload, choices) if self.build_chunks else None
-        self._learn(data, payload, choices)
-        return chunk
-
-    def _learn(self, data: bytes, payload: dict[str, Any], choices: list[dict[str, Any]]) -> None:
-        """Remember the frame of a usual chunk, unless frames stopped paying off in this stream."""
-        if self._unused_frames >= _UNUSED_FRAMES_ALLOWED:
-            return
-        frame = learn_frame(data, payload, choices)
-        if frame is not None:
-            self._unused_frames += 1
-            self._frames = [frame, *self._frames[: _MAX_FRAMES - 1]]
-
-    def _other(self, payload: Any) -> ChatCompletionChunk:
-        """An error event, or a chunk with usage, tool calls or unknown fields."""
-        if "error" in payload and "choices" not in payload:
-            detail = payload["error"] if isinstance(payload["error"], dict) else {}
-            code = detail.get("code")
-            status = code if isinstance(code, int) else 500
-            raise error_from_envelope(status, payload, fallback="Error event in the chat stream")
-        chunk = ChatCompletionChunk.from_dict(payload)
-        result = self.result
-        result.chunks += 1
         for choice in chunk.choices:
             delta = choice.delta
-            if isinstance(delta.content, str):
-                self._text.append(delta.content)
-            if isinstance(delta.reasoning_content, str):
-                self._reasoning.append(delta.reasoning_content)
-            if isinstance(choice.finish_reason, str):
-                result.finish_reason = choice.finish_reason
-        if isinstance(chunk.usage, CompletionUsage):
-            result.usage = chunk.usage
-        if isinstance(chunk.credits_consumed, int | float):
-            result.credits_consumed = float(chunk.credits_consumed)
+            content, reasoning, finish = (
+                delta.content,
+                delta.reasoning_content,
+                choice.finish_reason,
+            )
+            if type(content) is str:
+                self._text.append(content)
+            elif content is not None and content is not UNSET:
+                raise self._not_a_chunk(payload, data)
+            if type(reasoning) is str:
+                self._reasoning.append(reasoning)
+            elif reasoning is not None and reasoning is not UNSET:
+                raise self._not_a_chunk(payload, data)
+            if type(finish) is str:
+                result.finish_reason = finish
+            elif finish is not None and finish is not UNSET:
+                raise self._not_a_chunk(payload, data)
+            if delta.tool_calls is not UNSET:
+                self._add_calls(delta.tool_calls, payload, data)
+        if type(chunk.id) is not str:
+            raise self._not_a_chunk(payload, data)
+        usage = chunk.usage
+        if usage is not None and usage is not UNSET:
+            self._add_usage(chunk, payload, data)
+        result.chunks += 1
         return chunk
+
+    def _add_calls(self, pieces: object, payload: Any, data: bytes) -> None:
+        if not isinstance(pieces, list):
+            raise self._not_a_chunk(payload, data)
+        for piece in pieces:
+            function = piece.function
+            if not (
+                type(piece.index) is int
+                and _optional(piece.id, str)
+                and _optional(piece.type_, str)
+                and (function is UNSET or isinstance(function, FunctionCall))
+                and (
+                    not isinstance(function, FunctionCall)
+                    or (_optional(function.name, str) and _optional(function.arguments, str))
+                )
+            ):
+                raise self._not_a_chunk(payload, data)
+            pieces = self._calls.get(piece.index)
+            if pieces is None:
+                pieces = self._calls[piece.index] = _CallPieces()
+                self.result.tool_calls = [self._calls[i].call for i in sorted(self._calls)]
+            pieces.add(piece)
+            self._calls_changed = True
+
+    def _add_usage(self, chunk: ChatCompletionChunk, payload: Any, data: bytes) -> None:
+        usage, credits = chunk.usage, chunk.credits_consumed
+        if not isinstance(usage, CompletionUsage) or not _optional(credits, int | float):
+            raise self._not_a_chunk(payload, data)
+        self.result.usage = usage
+        if isinstance(credits, int | float):
+            self.result.credits_consumed = float(credits)
+
+    def _not_a_chunk(self, payload: Any, data: bytes) -> ApiInOneError:
+        """The typed error of an event that is valid JSON but no chunk: an error event, or junk."""
+        if type(payload) is dict and "error" in payload and "choices" not in payload:
+            detail = payload["error"] if isinstance(payload["error"], dict) else {}
+            code = detail.get("code")
+            status = code if type(code) is int and 400 <= code <= 599 else 500
+            return error_from_envelope(status, payload, fallback="Error event in the chat stream")
+        return self.interrupted(f"event is not a chat completion chunk: {data[:80]!r}")
 
     def interrupted(self, reason: str) -> StreamInterrupted:
         """The error for a stream that ends early, with the text received so far."""
@@ -259,7 +341,6 @@ class ChatStream:
 
     def until_done(self) -> ChatResult:
         """Read the rest of the stream and return the whole result."""
-        self._decoder.build_chunks = False
         for _ in self._chunks:
             pass
         return self._decoder.result
@@ -277,7 +358,9 @@ class ChatStream:
             raise decoder.interrupted(type(error).__name__) from None
         finally:
             self.response.close()
-        raise decoder.interrupted("connection closed")
+        yield from decoder.end()
+        if not decoder.done:
+            raise decoder.interrupted("connection closed")
 
 
 class AsyncChatStream:
@@ -313,7 +396,6 @@ class AsyncChatStream:
 
     async def until_done(self) -> ChatResult:
         """Read the rest of the stream and return the whole result."""
-        self._decoder.build_chunks = False
         async for _ in self._chunks:
             pass
         return self._decoder.result
@@ -332,7 +414,10 @@ class AsyncChatStream:
             raise decoder.interrupted(type(error).__name__) from None
         finally:
             await self.response.aclose()
-        raise decoder.interrupted("connection closed")
+        for chunk in decoder.end():
+            yield chunk
+        if not decoder.done:
+            raise decoder.interrupted("connection closed")
 
 
 def stream_chat(

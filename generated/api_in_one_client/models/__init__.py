@@ -10,12 +10,16 @@ from .chat_completion_request import ChatCompletionRequest
 from .chat_completion_request_reasoning_effort import (
     ChatCompletionRequestReasoningEffort,
 )
+from .chat_completion_request_tool_choice_type_0 import (
+    ChatCompletionRequestToolChoiceType0,
+)
 from .chat_completion_stream_event import ChatCompletionStreamEvent
 from .chat_content_part import ChatContentPart
 from .chat_message import ChatMessage
 from .chat_message_role import ChatMessageRole
 from .chat_stream_options import ChatStreamOptions
 from .chat_tool import ChatTool
+from .choice_logprobs_type_0 import ChoiceLogprobsType0
 from .completion_usage import CompletionUsage
 from .dialogue_line import DialogueLine
 from .error import Error
@@ -27,6 +31,8 @@ from .function_definition import FunctionDefinition
 from .function_definition_parameters import FunctionDefinitionParameters
 from .image_generation_request import ImageGenerationRequest
 from .music_request import MusicRequest
+from .named_tool_choice import NamedToolChoice
+from .named_tool_choice_function import NamedToolChoiceFunction
 from .remove_background_request import RemoveBackgroundRequest
 from .response_format import ResponseFormat
 from .response_format_json_schema import ResponseFormatJsonSchema
@@ -52,12 +58,14 @@ __all__ = (
     "ChatCompletionMessage",
     "ChatCompletionRequest",
     "ChatCompletionRequestReasoningEffort",
+    "ChatCompletionRequestToolChoiceType0",
     "ChatCompletionStreamEvent",
     "ChatContentPart",
     "ChatMessage",
     "ChatMessageRole",
     "ChatStreamOptions",
     "ChatTool",
+    "ChoiceLogprobsType0",
     "CompletionUsage",
     "DialogueLine",
     "Error",
@@ -69,6 +77,8 @@ __all__ = (
     "FunctionDefinitionParameters",
     "ImageGenerationRequest",
     "MusicRequest",
+    "NamedToolChoice",
+    "NamedToolChoiceFunction",
     "RemoveBackgroundRequest",
     "ResponseFormat",
     "ResponseFormatJsonSchema",

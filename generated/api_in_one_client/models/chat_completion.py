@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,12 +9,21 @@ from typing_extensions import Self
 
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.chat_completion_choice import ChatCompletionChoice
-    from ..models.completion_usage import CompletionUsage
-
-
 T = TypeVar("T", bound="ChatCompletion")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "id",
+        "model",
+        "choices",
+        "object",
+        "created",
+        "system_fingerprint",
+        "usage",
+        "credits_consumed",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -28,6 +37,7 @@ class ChatCompletion:
             choices (list[ChatCompletionChoice]): The answers (one unless asked otherwise).
             object_ (str | Unset): `chat.completion`.
             created (int | Unset): Unix time of creation.
+            system_fingerprint (None | str | Unset): Backend configuration id, as OpenAI sends it; may be absent.
             usage (CompletionUsage | Unset): Token counts.
             credits_consumed (float | Unset): Credits charged for this completion (gateway extension).
     """
@@ -37,6 +47,7 @@ class ChatCompletion:
     choices: list[ChatCompletionChoice]
     object_: str | Unset = UNSET
     created: int | Unset = UNSET
+    system_fingerprint: None | str | Unset = UNSET
     usage: CompletionUsage | Unset = UNSET
     credits_consumed: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,6 +65,12 @@ class ChatCompletion:
         object_ = self.object_
 
         created = self.created
+
+        system_fingerprint: None | str | Unset
+        if isinstance(self.system_fingerprint, Unset):
+            system_fingerprint = UNSET
+        else:
+            system_fingerprint = self.system_fingerprint
 
         usage: dict[str, Any] | Unset = UNSET
         if not isinstance(self.usage, Unset):
@@ -74,6 +91,8 @@ class ChatCompletion:
             field_dict["object"] = object_
         if created is not UNSET:
             field_dict["created"] = created
+        if system_fingerprint is not UNSET:
+            field_dict["system_fingerprint"] = system_fingerprint
         if usage is not UNSET:
             field_dict["usage"] = usage
         if credits_consumed is not UNSET:
@@ -83,45 +102,47 @@ class ChatCompletion:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.chat_completion_choice import ChatCompletionChoice
-        from ..models.completion_usage import CompletionUsage
+        id = src_dict["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        model = src_dict["model"]
 
-        model = d.pop("model")
+        _choices = src_dict["choices"]
+        choices = [ChatCompletionChoice.from_dict(item) for item in _choices]
 
-        choices = []
-        _choices = d.pop("choices")
-        for choices_item_data in _choices:
-            choices_item = ChatCompletionChoice.from_dict(choices_item_data)
+        object_ = src_dict.get("object", UNSET)
 
-            choices.append(choices_item)
+        created = src_dict.get("created", UNSET)
 
-        object_ = d.pop("object", UNSET)
+        system_fingerprint = src_dict.get("system_fingerprint", UNSET)
 
-        created = d.pop("created", UNSET)
-
-        _usage = d.pop("usage", UNSET)
+        _usage = src_dict.get("usage", UNSET)
         usage: CompletionUsage | Unset
         if isinstance(_usage, Unset):
             usage = UNSET
         else:
             usage = CompletionUsage.from_dict(_usage)
 
-        credits_consumed = d.pop("credits_consumed", UNSET)
+        credits_consumed = src_dict.get("credits_consumed", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_completion = cls(
-            id=id,
-            model=model,
-            choices=choices,
-            object_=object_,
-            created=created,
-            usage=usage,
-            credits_consumed=credits_consumed,
+            id,
+            model,
+            choices,
+            object_,
+            created,
+            system_fingerprint,
+            usage,
+            credits_consumed,
         )
 
-        chat_completion.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_completion.additional_properties = additional_properties
         return chat_completion
 
     @property
@@ -139,3 +160,9 @@ class ChatCompletion:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.chat_completion_choice import ChatCompletionChoice
+from ..models.completion_usage import CompletionUsage

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,11 +9,17 @@ from typing_extensions import Self
 
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.chat_completion_message import ChatCompletionMessage
-
-
 T = TypeVar("T", bound="ChatCompletionChoice")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "message",
+        "index",
+        "finish_reason",
+        "logprobs",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -24,11 +30,14 @@ class ChatCompletionChoice:
         message (ChatCompletionMessage): The assistant's message.
         index (int | Unset): Position of the choice.
         finish_reason (None | str | Unset): Why generation stopped (`stop`, `length`, `tool_calls`, …); open.
+        logprobs (ChoiceLogprobsType0 | None | Unset): Token log probabilities, as OpenAI sends them (`content` and
+            `refusal` lists); the gateway sends `null` or leaves it out.
     """
 
     message: ChatCompletionMessage
     index: int | Unset = UNSET
     finish_reason: None | str | Unset = UNSET
+    logprobs: ChoiceLogprobsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +51,14 @@ class ChatCompletionChoice:
         else:
             finish_reason = self.finish_reason
 
+        logprobs: dict[str, Any] | None | Unset
+        if isinstance(self.logprobs, Unset):
+            logprobs = UNSET
+        elif isinstance(self.logprobs, ChoiceLogprobsType0):
+            logprobs = self.logprobs.to_dict()
+        else:
+            logprobs = self.logprobs
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -53,34 +70,45 @@ class ChatCompletionChoice:
             field_dict["index"] = index
         if finish_reason is not UNSET:
             field_dict["finish_reason"] = finish_reason
+        if logprobs is not UNSET:
+            field_dict["logprobs"] = logprobs
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.chat_completion_message import ChatCompletionMessage
+        message = ChatCompletionMessage.from_dict(src_dict["message"])
 
-        d = dict(src_dict)
-        message = ChatCompletionMessage.from_dict(d.pop("message"))
+        index = src_dict.get("index", UNSET)
 
-        index = d.pop("index", UNSET)
+        finish_reason = src_dict.get("finish_reason", UNSET)
 
-        def _parse_finish_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _logprobs = src_dict.get("logprobs", UNSET)
+        logprobs: ChoiceLogprobsType0 | None | Unset
+        if isinstance(_logprobs, dict):
+            componentsschemas_choice_logprobs_type_0 = ChoiceLogprobsType0.from_dict(
+                _logprobs
+            )
 
-        finish_reason = _parse_finish_reason(d.pop("finish_reason", UNSET))
+            logprobs = componentsschemas_choice_logprobs_type_0
+        else:
+            logprobs = _logprobs
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_completion_choice = cls(
-            message=message,
-            index=index,
-            finish_reason=finish_reason,
+            message,
+            index,
+            finish_reason,
+            logprobs,
         )
 
-        chat_completion_choice.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_completion_choice.additional_properties = additional_properties
         return chat_completion_choice
 
     @property
@@ -98,3 +126,9 @@ class ChatCompletionChoice:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.chat_completion_message import ChatCompletionMessage
+from ..models.choice_logprobs_type_0 import ChoiceLogprobsType0

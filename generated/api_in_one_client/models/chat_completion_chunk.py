@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,20 +9,34 @@ from typing_extensions import Self
 
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.chat_completion_chunk_choice import ChatCompletionChunkChoice
-    from ..models.completion_usage import CompletionUsage
-
-
 T = TypeVar("T", bound="ChatCompletionChunk")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "id",
+        "choices",
+        "object",
+        "created",
+        "model",
+        "system_fingerprint",
+        "service_tier",
+        "usage",
+        "credits_consumed",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
 class ChatCompletionChunk:
     """One event of a streamed chat completion (OpenAI's
-    `chat.completion.chunk`). The last chunk before `[DONE]` carries
-    `usage` when `stream_options.include_usage` is true, with empty
-    `choices`.
+    `chat.completion.chunk`). **Decided here:** usage arrives as OpenAI
+    documents it: with `stream_options.include_usage` true, every chunk
+    may carry `usage: null` and the last chunk before `[DONE]` carries the
+    `usage` of the whole completion, with empty `choices`. Fields OpenAI
+    adds (`system_fingerprint`, `service_tier`, `logprobs`, `refusal`) are
+    declared, and unknown ones are allowed: other OpenAI-compatible
+    servers send more.
 
         Attributes:
             id (str): Completion id, the same in every chunk.
@@ -30,7 +44,9 @@ class ChatCompletionChunk:
             object_ (str | Unset): `chat.completion.chunk`.
             created (int | Unset): Unix time of creation.
             model (str | Unset): The model that answers.
-            usage (CompletionUsage | None | Unset):
+            system_fingerprint (None | str | Unset): Backend configuration id, as OpenAI sends it; may be absent.
+            service_tier (None | str | Unset): Processing tier, as OpenAI sends it; may be absent.
+            usage (CompletionUsage | None | Unset): `null`, or on the last chunk the usage of the whole completion.
             credits_consumed (float | None | Unset): Credits charged, on the chunk that carries `usage`.
     """
 
@@ -39,13 +55,13 @@ class ChatCompletionChunk:
     object_: str | Unset = UNSET
     created: int | Unset = UNSET
     model: str | Unset = UNSET
+    system_fingerprint: None | str | Unset = UNSET
+    service_tier: None | str | Unset = UNSET
     usage: CompletionUsage | None | Unset = UNSET
     credits_consumed: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.completion_usage import CompletionUsage
-
         id = self.id
 
         choices = []
@@ -58,6 +74,18 @@ class ChatCompletionChunk:
         created = self.created
 
         model = self.model
+
+        system_fingerprint: None | str | Unset
+        if isinstance(self.system_fingerprint, Unset):
+            system_fingerprint = UNSET
+        else:
+            system_fingerprint = self.system_fingerprint
+
+        service_tier: None | str | Unset
+        if isinstance(self.service_tier, Unset):
+            service_tier = UNSET
+        else:
+            service_tier = self.service_tier
 
         usage: dict[str, Any] | None | Unset
         if isinstance(self.usage, Unset):
@@ -87,6 +115,10 @@ class ChatCompletionChunk:
             field_dict["created"] = created
         if model is not UNSET:
             field_dict["model"] = model
+        if system_fingerprint is not UNSET:
+            field_dict["system_fingerprint"] = system_fingerprint
+        if service_tier is not UNSET:
+            field_dict["service_tier"] = service_tier
         if usage is not UNSET:
             field_dict["usage"] = usage
         if credits_consumed is not UNSET:
@@ -96,62 +128,52 @@ class ChatCompletionChunk:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.chat_completion_chunk_choice import ChatCompletionChunkChoice
-        from ..models.completion_usage import CompletionUsage
+        id = src_dict["id"]
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        _choices = src_dict["choices"]
+        choices = [ChatCompletionChunkChoice.from_dict(item) for item in _choices]
 
-        choices = []
-        _choices = d.pop("choices")
-        for choices_item_data in _choices:
-            choices_item = ChatCompletionChunkChoice.from_dict(choices_item_data)
+        object_ = src_dict.get("object", UNSET)
 
-            choices.append(choices_item)
+        created = src_dict.get("created", UNSET)
 
-        object_ = d.pop("object", UNSET)
+        model = src_dict.get("model", UNSET)
 
-        created = d.pop("created", UNSET)
+        system_fingerprint = src_dict.get("system_fingerprint", UNSET)
 
-        model = d.pop("model", UNSET)
+        service_tier = src_dict.get("service_tier", UNSET)
 
-        def _parse_usage(data: object) -> CompletionUsage | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                usage_type_0 = CompletionUsage.from_dict(data)
+        _usage = src_dict.get("usage", UNSET)
+        usage: CompletionUsage | None | Unset
+        if isinstance(_usage, dict):
+            usage_type_0 = CompletionUsage.from_dict(_usage)
 
-                return usage_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CompletionUsage | None | Unset, data)
+            usage = usage_type_0
+        else:
+            usage = _usage
 
-        usage = _parse_usage(d.pop("usage", UNSET))
+        credits_consumed = src_dict.get("credits_consumed", UNSET)
 
-        def _parse_credits_consumed(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        credits_consumed = _parse_credits_consumed(d.pop("credits_consumed", UNSET))
-
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_completion_chunk = cls(
-            id=id,
-            choices=choices,
-            object_=object_,
-            created=created,
-            model=model,
-            usage=usage,
-            credits_consumed=credits_consumed,
+            id,
+            choices,
+            object_,
+            created,
+            model,
+            system_fingerprint,
+            service_tier,
+            usage,
+            credits_consumed,
         )
 
-        chat_completion_chunk.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_completion_chunk.additional_properties = additional_properties
         return chat_completion_chunk
 
     @property
@@ -169,3 +191,9 @@ class ChatCompletionChunk:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.chat_completion_chunk_choice import ChatCompletionChunkChoice
+from ..models.completion_usage import CompletionUsage

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,11 +9,18 @@ from typing_extensions import Self
 
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.tool_call import ToolCall
-
-
 T = TypeVar("T", bound="ChatCompletionDelta")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "role",
+        "content",
+        "reasoning_content",
+        "refusal",
+        "tool_calls",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -24,12 +31,14 @@ class ChatCompletionDelta:
         role (str | Unset): Sent on the first chunk.
         content (None | str | Unset): Text to append.
         reasoning_content (None | str | Unset): Reasoning text to append.
-        tool_calls (list[ToolCall] | Unset): Pieces of tool calls.
+        refusal (None | str | Unset): Refusal text to append, as OpenAI sends it; may be absent.
+        tool_calls (list[ToolCall] | Unset): Pieces of tool calls, matched by `index`.
     """
 
     role: str | Unset = UNSET
     content: None | str | Unset = UNSET
     reasoning_content: None | str | Unset = UNSET
+    refusal: None | str | Unset = UNSET
     tool_calls: list[ToolCall] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,6 +57,12 @@ class ChatCompletionDelta:
         else:
             reasoning_content = self.reasoning_content
 
+        refusal: None | str | Unset
+        if isinstance(self.refusal, Unset):
+            refusal = UNSET
+        else:
+            refusal = self.refusal
+
         tool_calls: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tool_calls, Unset):
             tool_calls = []
@@ -64,6 +79,8 @@ class ChatCompletionDelta:
             field_dict["content"] = content
         if reasoning_content is not UNSET:
             field_dict["reasoning_content"] = reasoning_content
+        if refusal is not UNSET:
+            field_dict["refusal"] = refusal
         if tool_calls is not UNSET:
             field_dict["tool_calls"] = tool_calls
 
@@ -71,46 +88,35 @@ class ChatCompletionDelta:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.tool_call import ToolCall
+        role = src_dict.get("role", UNSET)
 
-        d = dict(src_dict)
-        role = d.pop("role", UNSET)
+        content = src_dict.get("content", UNSET)
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        reasoning_content = src_dict.get("reasoning_content", UNSET)
 
-        content = _parse_content(d.pop("content", UNSET))
+        refusal = src_dict.get("refusal", UNSET)
 
-        def _parse_reasoning_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        reasoning_content = _parse_reasoning_content(d.pop("reasoning_content", UNSET))
-
-        _tool_calls = d.pop("tool_calls", UNSET)
+        _tool_calls = src_dict.get("tool_calls", UNSET)
         tool_calls: list[ToolCall] | Unset = UNSET
         if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolCall.from_dict(tool_calls_item_data)
+            tool_calls = [ToolCall.from_dict(item) for item in _tool_calls]
 
-                tool_calls.append(tool_calls_item)
-
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_completion_delta = cls(
-            role=role,
-            content=content,
-            reasoning_content=reasoning_content,
-            tool_calls=tool_calls,
+            role,
+            content,
+            reasoning_content,
+            refusal,
+            tool_calls,
         )
 
-        chat_completion_delta.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_completion_delta.additional_properties = additional_properties
         return chat_completion_delta
 
     @property
@@ -128,3 +134,8 @@ class ChatCompletionDelta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.tool_call import ToolCall

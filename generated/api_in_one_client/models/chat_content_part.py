@@ -11,6 +11,14 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChatContentPart")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "type",
+        "text",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class ChatContentPart:
@@ -44,17 +52,23 @@ class ChatContentPart:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = src_dict["type"]
 
-        text = d.pop("text", UNSET)
+        text = src_dict.get("text", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_content_part = cls(
-            type_=type_,
-            text=text,
+            type_,
+            text,
         )
 
-        chat_content_part.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_content_part.additional_properties = additional_properties
         return chat_content_part
 
     @property

@@ -1,11 +1,12 @@
 from typing import Literal
 
-ChatMessageRole = Literal["assistant", "developer", "system", "user"]
+ChatMessageRole = Literal["assistant", "developer", "system", "tool", "user"]
 
 CHAT_MESSAGE_ROLE_VALUES: set[ChatMessageRole] = {
     "assistant",
     "developer",
     "system",
+    "tool",
     "user",
 }
 

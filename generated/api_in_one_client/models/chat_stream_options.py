@@ -11,6 +11,9 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChatStreamOptions")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(("include_usage",))
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class ChatStreamOptions:
@@ -36,14 +39,20 @@ class ChatStreamOptions:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        include_usage = d.pop("include_usage", UNSET)
+        include_usage = src_dict.get("include_usage", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_stream_options = cls(
-            include_usage=include_usage,
+            include_usage,
         )
 
-        chat_stream_options.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_stream_options.additional_properties = additional_properties
         return chat_stream_options
 
     @property

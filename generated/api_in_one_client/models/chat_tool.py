@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import (
-    TYPE_CHECKING,
     Any,
     Literal,
     TypeVar,
@@ -13,11 +12,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from typing_extensions import Self
 
-if TYPE_CHECKING:
-    from ..models.function_definition import FunctionDefinition
-
-
 T = TypeVar("T", bound="ChatTool")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "type",
+        "function",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -51,21 +54,25 @@ class ChatTool:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.function_definition import FunctionDefinition
-
-        d = dict(src_dict)
-        type_ = cast(Literal["function"], d.pop("type"))
+        type_ = cast(Literal["function"], src_dict["type"])
         if type_ != "function":
             raise ValueError(f"type must match const 'function', got '{type_}'")
 
-        function = FunctionDefinition.from_dict(d.pop("function"))
+        function = FunctionDefinition.from_dict(src_dict["function"])
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         chat_tool = cls(
-            type_=type_,
-            function=function,
+            type_,
+            function,
         )
 
-        chat_tool.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            chat_tool.additional_properties = additional_properties
         return chat_tool
 
     @property
@@ -83,3 +90,8 @@ class ChatTool:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.function_definition import FunctionDefinition

@@ -9,6 +9,15 @@ from typing_extensions import Self
 
 T = TypeVar("T", bound="CompletionUsage")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "prompt_tokens",
+        "completion_tokens",
+        "total_tokens",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class CompletionUsage:
@@ -46,20 +55,26 @@ class CompletionUsage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        prompt_tokens = d.pop("prompt_tokens")
+        prompt_tokens = src_dict["prompt_tokens"]
 
-        completion_tokens = d.pop("completion_tokens")
+        completion_tokens = src_dict["completion_tokens"]
 
-        total_tokens = d.pop("total_tokens")
+        total_tokens = src_dict["total_tokens"]
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         completion_usage = cls(
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            total_tokens=total_tokens,
+            prompt_tokens,
+            completion_tokens,
+            total_tokens,
         )
 
-        completion_usage.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            completion_usage.additional_properties = additional_properties
         return completion_usage
 
     @property

@@ -11,6 +11,14 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DialogueLine")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "text",
+        "voice",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class DialogueLine:
@@ -44,17 +52,23 @@ class DialogueLine:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        text = d.pop("text")
+        text = src_dict["text"]
 
-        voice = d.pop("voice", UNSET)
+        voice = src_dict.get("voice", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         dialogue_line = cls(
-            text=text,
-            voice=voice,
+            text,
+            voice,
         )
 
-        dialogue_line.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            dialogue_line.additional_properties = additional_properties
         return dialogue_line
 
     @property

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from typing_extensions import Self
 
-if TYPE_CHECKING:
-    from ..models.error_detail import ErrorDetail
-
-
 T = TypeVar("T", bound="Error")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(("error",))
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -40,16 +39,20 @@ class Error:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.error_detail import ErrorDetail
+        error = ErrorDetail.from_dict(src_dict["error"])
 
-        d = dict(src_dict)
-        error = ErrorDetail.from_dict(d.pop("error"))
-
+        # Positional, in the order the fields are declared: keywords cost more per call.
         error = cls(
-            error=error,
+            error,
         )
 
-        error.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            error.additional_properties = additional_properties
         return error
 
     @property
@@ -67,3 +70,8 @@ class Error:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.error_detail import ErrorDetail

@@ -9,6 +9,15 @@ from typing_extensions import Self
 
 T = TypeVar("T", bound="ErrorDetail")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "code",
+        "message",
+        "type",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class ErrorDetail:
@@ -48,20 +57,26 @@ class ErrorDetail:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code")
+        code = src_dict["code"]
 
-        message = d.pop("message")
+        message = src_dict["message"]
 
-        type_ = d.pop("type")
+        type_ = src_dict["type"]
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         error_detail = cls(
-            code=code,
-            message=message,
-            type_=type_,
+            code,
+            message,
+            type_,
         )
 
-        error_detail.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            error_detail.additional_properties = additional_properties
         return error_detail
 
     @property

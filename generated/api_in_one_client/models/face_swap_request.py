@@ -15,6 +15,16 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FaceSwapRequest")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "image",
+        "face_image",
+        "target_index",
+        "output_format",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class FaceSwapRequest:
@@ -61,28 +71,34 @@ class FaceSwapRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        image = d.pop("image")
+        image = src_dict["image"]
 
-        face_image = d.pop("face_image")
+        face_image = src_dict["face_image"]
 
-        target_index = d.pop("target_index", UNSET)
+        target_index = src_dict.get("target_index", UNSET)
 
-        _output_format = d.pop("output_format", UNSET)
+        _output_format = src_dict.get("output_format", UNSET)
         output_format: FaceSwapRequestOutputFormat | Unset
         if isinstance(_output_format, Unset):
             output_format = UNSET
         else:
             output_format = check_face_swap_request_output_format(_output_format)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         face_swap_request = cls(
-            image=image,
-            face_image=face_image,
-            target_index=target_index,
-            output_format=output_format,
+            image,
+            face_image,
+            target_index,
+            output_format,
         )
 
-        face_swap_request.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            face_swap_request.additional_properties = additional_properties
         return face_swap_request
 
     @property

@@ -11,6 +11,14 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FunctionCall")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "name",
+        "arguments",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class FunctionCall:
@@ -42,17 +50,23 @@ class FunctionCall:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
-        arguments = d.pop("arguments", UNSET)
+        arguments = src_dict.get("arguments", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         function_call = cls(
-            name=name,
-            arguments=arguments,
+            name,
+            arguments,
         )
 
-        function_call.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            function_call.additional_properties = additional_properties
         return function_call
 
     @property

@@ -9,6 +9,9 @@ from typing_extensions import Self
 
 T = TypeVar("T", bound="FunctionDefinitionParameters")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(())
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class FunctionDefinitionParameters:
@@ -25,10 +28,16 @@ class FunctionDefinitionParameters:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        # Positional, in the order the fields are declared: keywords cost more per call.
         function_definition_parameters = cls()
 
-        function_definition_parameters.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            function_definition_parameters.additional_properties = additional_properties
         return function_definition_parameters
 
     @property

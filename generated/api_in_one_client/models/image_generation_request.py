@@ -11,6 +11,21 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageGenerationRequest")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "model",
+        "prompt",
+        "aspect_ratio",
+        "type",
+        "resolution",
+        "quality",
+        "input_urls",
+        "negative_prompt",
+        "seed",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class ImageGenerationRequest:
@@ -92,38 +107,44 @@ class ImageGenerationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        model = d.pop("model")
+        model = src_dict["model"]
 
-        prompt = d.pop("prompt")
+        prompt = src_dict["prompt"]
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        aspect_ratio = src_dict.get("aspect_ratio", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        type_ = src_dict.get("type", UNSET)
 
-        resolution = d.pop("resolution", UNSET)
+        resolution = src_dict.get("resolution", UNSET)
 
-        quality = d.pop("quality", UNSET)
+        quality = src_dict.get("quality", UNSET)
 
-        input_urls = cast(list[str], d.pop("input_urls", UNSET))
+        input_urls = cast(list[str], src_dict.get("input_urls", UNSET))
 
-        negative_prompt = d.pop("negative_prompt", UNSET)
+        negative_prompt = src_dict.get("negative_prompt", UNSET)
 
-        seed = d.pop("seed", UNSET)
+        seed = src_dict.get("seed", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         image_generation_request = cls(
-            model=model,
-            prompt=prompt,
-            aspect_ratio=aspect_ratio,
-            type_=type_,
-            resolution=resolution,
-            quality=quality,
-            input_urls=input_urls,
-            negative_prompt=negative_prompt,
-            seed=seed,
+            model,
+            prompt,
+            aspect_ratio,
+            type_,
+            resolution,
+            quality,
+            input_urls,
+            negative_prompt,
+            seed,
         )
 
-        image_generation_request.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            image_generation_request.additional_properties = additional_properties
         return image_generation_request
 
     @property

@@ -11,6 +11,18 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MusicRequest")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "model",
+        "prompt",
+        "gpt_description_prompt",
+        "style",
+        "title",
+        "make_instrumental",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class MusicRequest:
@@ -74,29 +86,35 @@ class MusicRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        model = d.pop("model")
+        model = src_dict["model"]
 
-        prompt = d.pop("prompt", UNSET)
+        prompt = src_dict.get("prompt", UNSET)
 
-        gpt_description_prompt = d.pop("gpt_description_prompt", UNSET)
+        gpt_description_prompt = src_dict.get("gpt_description_prompt", UNSET)
 
-        style = d.pop("style", UNSET)
+        style = src_dict.get("style", UNSET)
 
-        title = d.pop("title", UNSET)
+        title = src_dict.get("title", UNSET)
 
-        make_instrumental = d.pop("make_instrumental", UNSET)
+        make_instrumental = src_dict.get("make_instrumental", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         music_request = cls(
-            model=model,
-            prompt=prompt,
-            gpt_description_prompt=gpt_description_prompt,
-            style=style,
-            title=title,
-            make_instrumental=make_instrumental,
+            model,
+            prompt,
+            gpt_description_prompt,
+            style,
+            title,
+            make_instrumental,
         )
 
-        music_request.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            music_request.additional_properties = additional_properties
         return music_request
 
     @property

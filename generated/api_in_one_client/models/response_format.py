@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,11 +10,15 @@ from typing_extensions import Self
 from ..models.response_format_type import ResponseFormatType, check_response_format_type
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.response_format_json_schema import ResponseFormatJsonSchema
-
-
 T = TypeVar("T", bound="ResponseFormat")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "type",
+        "json_schema",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -51,24 +55,28 @@ class ResponseFormat:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.response_format_json_schema import ResponseFormatJsonSchema
+        type_ = check_response_format_type(src_dict["type"])
 
-        d = dict(src_dict)
-        type_ = check_response_format_type(d.pop("type"))
-
-        _json_schema = d.pop("json_schema", UNSET)
+        _json_schema = src_dict.get("json_schema", UNSET)
         json_schema: ResponseFormatJsonSchema | Unset
         if isinstance(_json_schema, Unset):
             json_schema = UNSET
         else:
             json_schema = ResponseFormatJsonSchema.from_dict(_json_schema)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         response_format = cls(
-            type_=type_,
-            json_schema=json_schema,
+            type_,
+            json_schema,
         )
 
-        response_format.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            response_format.additional_properties = additional_properties
         return response_format
 
     @property
@@ -86,3 +94,8 @@ class ResponseFormat:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.response_format_json_schema import ResponseFormatJsonSchema

@@ -9,6 +9,9 @@ from typing_extensions import Self
 
 T = TypeVar("T", bound="ResponseFormatJsonSchema")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(())
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class ResponseFormatJsonSchema:
@@ -25,10 +28,16 @@ class ResponseFormatJsonSchema:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        # Positional, in the order the fields are declared: keywords cost more per call.
         response_format_json_schema = cls()
 
-        response_format_json_schema.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            response_format_json_schema.additional_properties = additional_properties
         return response_format_json_schema
 
     @property

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,11 +10,20 @@ from typing_extensions import Self
 
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.task_request import TaskRequest
-
-
 T = TypeVar("T", bound="Task")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "task_id",
+        "status",
+        "consumed_credits",
+        "error_message",
+        "created_at",
+        "request",
+        "response",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -100,32 +109,15 @@ class Task:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.task_request import TaskRequest
+        task_id = src_dict["task_id"]
 
-        d = dict(src_dict)
-        task_id = d.pop("task_id")
+        status = src_dict["status"]
 
-        status = d.pop("status")
+        consumed_credits = src_dict.get("consumed_credits", UNSET)
 
-        def _parse_consumed_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        error_message = src_dict.get("error_message", UNSET)
 
-        consumed_credits = _parse_consumed_credits(d.pop("consumed_credits", UNSET))
-
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
-
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
@@ -134,41 +126,40 @@ class Task:
                 _created_at.upper().replace("Z", "+00:00")
             )
 
-        _request = d.pop("request", UNSET)
+        _request = src_dict.get("request", UNSET)
         request: TaskRequest | Unset
         if isinstance(_request, Unset):
             request = UNSET
         else:
             request = TaskRequest.from_dict(_request)
 
-        def _parse_response(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                response_type_0 = cast(list[str], data)
+        _response = src_dict.get("response", UNSET)
+        response: list[str] | None | Unset
+        if isinstance(_response, list):
+            response_type_0 = cast(list[str], _response)
 
-                return response_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+            response = response_type_0
+        else:
+            response = _response
 
-        response = _parse_response(d.pop("response", UNSET))
-
+        # Positional, in the order the fields are declared: keywords cost more per call.
         task = cls(
-            task_id=task_id,
-            status=status,
-            consumed_credits=consumed_credits,
-            error_message=error_message,
-            created_at=created_at,
-            request=request,
-            response=response,
+            task_id,
+            status,
+            consumed_credits,
+            error_message,
+            created_at,
+            request,
+            response,
         )
 
-        task.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            task.additional_properties = additional_properties
         return task
 
     @property
@@ -186,3 +177,8 @@ class Task:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.task_request import TaskRequest

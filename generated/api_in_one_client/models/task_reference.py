@@ -11,6 +11,14 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskReference")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "task_id",
+        "status",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class TaskReference:
@@ -48,17 +56,23 @@ class TaskReference:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        task_id = d.pop("task_id")
+        task_id = src_dict["task_id"]
 
-        status = d.pop("status", UNSET)
+        status = src_dict.get("status", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         task_reference = cls(
-            task_id=task_id,
-            status=status,
+            task_id,
+            status,
         )
 
-        task_reference.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            task_reference.additional_properties = additional_properties
         return task_reference
 
     @property

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,22 +9,31 @@ from typing_extensions import Self
 
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.function_call import FunctionCall
-
-
 T = TypeVar("T", bound="ToolCall")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "index",
+        "id",
+        "type",
+        "function",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
 class ToolCall:
-    """A function call requested by the model (OpenAI-compatible).
+    """A function call requested by the model (OpenAI-compatible). In a
+    stream, the pieces of one call share its `index`: the first carries
+    `id`, `type` and the function's `name`, the later ones only further
+    pieces of `arguments`, to be joined in order.
 
-    Attributes:
-        index (int | Unset): Position in a streamed list of calls.
-        id (str | Unset): Call id.
-        type_ (str | Unset): `function`.
-        function (FunctionCall | Unset): Name and JSON-encoded arguments of a call; streamed in pieces.
+        Attributes:
+            index (int | Unset): Position of the call in the answer; in stream deltas only.
+            id (str | Unset): Call id, which the `tool` message answering it names.
+            type_ (str | Unset): `function`.
+            function (FunctionCall | Unset): Name and JSON-encoded arguments of a call; streamed in pieces.
     """
 
     index: int | Unset = UNSET
@@ -60,30 +69,34 @@ class ToolCall:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.function_call import FunctionCall
+        index = src_dict.get("index", UNSET)
 
-        d = dict(src_dict)
-        index = d.pop("index", UNSET)
+        id = src_dict.get("id", UNSET)
 
-        id = d.pop("id", UNSET)
+        type_ = src_dict.get("type", UNSET)
 
-        type_ = d.pop("type", UNSET)
-
-        _function = d.pop("function", UNSET)
+        _function = src_dict.get("function", UNSET)
         function: FunctionCall | Unset
         if isinstance(_function, Unset):
             function = UNSET
         else:
             function = FunctionCall.from_dict(_function)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         tool_call = cls(
-            index=index,
-            id=id,
-            type_=type_,
-            function=function,
+            index,
+            id,
+            type_,
+            function,
         )
 
-        tool_call.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            tool_call.additional_properties = additional_properties
         return tool_call
 
     @property
@@ -101,3 +114,8 @@ class ToolCall:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported last, as models may refer to each other: a module-level name costs
+# nothing per call, where an import inside from_dict costs about a microsecond.
+from ..models.function_call import FunctionCall

@@ -11,6 +11,14 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="VideoBackgroundRemovalRequest")
 
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "video",
+        "background_image",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
+
 
 @_attrs_define
 class VideoBackgroundRemovalRequest:
@@ -45,17 +53,25 @@ class VideoBackgroundRemovalRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        video = d.pop("video")
+        video = src_dict["video"]
 
-        background_image = d.pop("background_image", UNSET)
+        background_image = src_dict.get("background_image", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         video_background_removal_request = cls(
-            video=video,
-            background_image=background_image,
+            video,
+            background_image,
         )
 
-        video_background_removal_request.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            video_background_removal_request.additional_properties = (
+                additional_properties
+            )
         return video_background_removal_request
 
     @property

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,6 +18,22 @@ from ..models.video_generation_request_resolution import (
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="VideoGenerationRequest")
+
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "model",
+        "prompt",
+        "image",
+        "mode",
+        "duration",
+        "aspect_ratio",
+        "resolution",
+        "sound",
+        "generateAudio",
+        "generate_audio_switch",
+    )
+)
+"""The keys of the properties above; any other key goes to ``additional_properties``."""
 
 
 @_attrs_define
@@ -115,56 +131,57 @@ class VideoGenerationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        model = d.pop("model")
+        model = src_dict["model"]
 
-        prompt = d.pop("prompt")
+        prompt = src_dict["prompt"]
 
-        image = d.pop("image", UNSET)
+        image = src_dict.get("image", UNSET)
 
-        mode = d.pop("mode", UNSET)
+        mode = src_dict.get("mode", UNSET)
 
-        def _parse_duration(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
+        duration = src_dict.get("duration", UNSET)
 
-        duration = _parse_duration(d.pop("duration", UNSET))
-
-        _aspect_ratio = d.pop("aspect_ratio", UNSET)
+        _aspect_ratio = src_dict.get("aspect_ratio", UNSET)
         aspect_ratio: VideoGenerationRequestAspectRatio | Unset
         if isinstance(_aspect_ratio, Unset):
             aspect_ratio = UNSET
         else:
             aspect_ratio = check_video_generation_request_aspect_ratio(_aspect_ratio)
 
-        _resolution = d.pop("resolution", UNSET)
+        _resolution = src_dict.get("resolution", UNSET)
         resolution: VideoGenerationRequestResolution | Unset
         if isinstance(_resolution, Unset):
             resolution = UNSET
         else:
             resolution = check_video_generation_request_resolution(_resolution)
 
-        sound = d.pop("sound", UNSET)
+        sound = src_dict.get("sound", UNSET)
 
-        generate_audio = d.pop("generateAudio", UNSET)
+        generate_audio = src_dict.get("generateAudio", UNSET)
 
-        generate_audio_switch = d.pop("generate_audio_switch", UNSET)
+        generate_audio_switch = src_dict.get("generate_audio_switch", UNSET)
 
+        # Positional, in the order the fields are declared: keywords cost more per call.
         video_generation_request = cls(
-            model=model,
-            prompt=prompt,
-            image=image,
-            mode=mode,
-            duration=duration,
-            aspect_ratio=aspect_ratio,
-            resolution=resolution,
-            sound=sound,
-            generate_audio=generate_audio,
-            generate_audio_switch=generate_audio_switch,
+            model,
+            prompt,
+            image,
+            mode,
+            duration,
+            aspect_ratio,
+            resolution,
+            sound,
+            generate_audio,
+            generate_audio_switch,
         )
 
-        video_generation_request.additional_properties = d
+        if not _KNOWN_KEYS.issuperset(src_dict):
+            additional_properties = {}
+            for prop_name, prop_dict in src_dict.items():
+                if prop_name in _KNOWN_KEYS:
+                    continue
+                additional_properties[prop_name] = prop_dict
+            video_generation_request.additional_properties = additional_properties
         return video_generation_request
 
     @property

@@ -97,11 +97,29 @@ def sync_detailed(
 
     `stream` defaults to **true**: without `"stream": false` the answer is
     an SSE stream (`text/event-stream`) of `ChatCompletionChunk` objects,
-    one per `data:` line, ending with `data: [DONE]`. An error after the
-    stream has started arrives as a `data:` line holding the `Error`
-    envelope. The page names no chunk format and has no example; OpenAI's
-    chat completion chunk format is the reference. With `"stream": false`
-    the answer is one `ChatCompletion` JSON object.
+    one per `data:` line, ending with `data: [DONE]`. The page names no
+    chunk format and has no example; OpenAI's chat completion chunk format
+    is the reference. With `"stream": false` the answer is one
+    `ChatCompletion` JSON object.
+
+    **Decided here (the page is silent):** an error after the stream has
+    started arrives as a `data:` line holding the `Error` envelope, as
+    OpenAI's streams do; the HTTP status is already 200 by then, so the
+    envelope's `code` carries the status.
+
+    **Tool calls** (`tools`, "OpenAI-compatible format" on the page) follow
+    OpenAI's function calling: the answer's message carries `tool_calls`
+    (`finish_reason: tool_calls`), each with an `id`; the caller runs the
+    functions and sends the results back as `tool` messages naming that
+    `tool_call_id`, after the assistant message that asked for them. A
+    stream sends a call's `id` and `name` in its first delta and the
+    `arguments` JSON text in pieces, matched by `index`.
+
+    The bundled mock answers with a tool call, deterministically, when the
+    request has `tools`, `tool_choice` is not `none`, and the last message
+    is from the user (a `tool` message as the last one gets a text answer):
+    it calls the function `tool_choice` names, else the first tool, with
+    the arguments `{"query": <the user's text>}`.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
@@ -139,11 +157,29 @@ def sync(
 
     `stream` defaults to **true**: without `"stream": false` the answer is
     an SSE stream (`text/event-stream`) of `ChatCompletionChunk` objects,
-    one per `data:` line, ending with `data: [DONE]`. An error after the
-    stream has started arrives as a `data:` line holding the `Error`
-    envelope. The page names no chunk format and has no example; OpenAI's
-    chat completion chunk format is the reference. With `"stream": false`
-    the answer is one `ChatCompletion` JSON object.
+    one per `data:` line, ending with `data: [DONE]`. The page names no
+    chunk format and has no example; OpenAI's chat completion chunk format
+    is the reference. With `"stream": false` the answer is one
+    `ChatCompletion` JSON object.
+
+    **Decided here (the page is silent):** an error after the stream has
+    started arrives as a `data:` line holding the `Error` envelope, as
+    OpenAI's streams do; the HTTP status is already 200 by then, so the
+    envelope's `code` carries the status.
+
+    **Tool calls** (`tools`, "OpenAI-compatible format" on the page) follow
+    OpenAI's function calling: the answer's message carries `tool_calls`
+    (`finish_reason: tool_calls`), each with an `id`; the caller runs the
+    functions and sends the results back as `tool` messages naming that
+    `tool_call_id`, after the assistant message that asked for them. A
+    stream sends a call's `id` and `name` in its first delta and the
+    `arguments` JSON text in pieces, matched by `index`.
+
+    The bundled mock answers with a tool call, deterministically, when the
+    request has `tools`, `tool_choice` is not `none`, and the last message
+    is from the user (a `tool` message as the last one gets a text answer):
+    it calls the function `tool_choice` names, else the first tool, with
+    the arguments `{"query": <the user's text>}`.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
@@ -176,11 +212,29 @@ async def asyncio_detailed(
 
     `stream` defaults to **true**: without `"stream": false` the answer is
     an SSE stream (`text/event-stream`) of `ChatCompletionChunk` objects,
-    one per `data:` line, ending with `data: [DONE]`. An error after the
-    stream has started arrives as a `data:` line holding the `Error`
-    envelope. The page names no chunk format and has no example; OpenAI's
-    chat completion chunk format is the reference. With `"stream": false`
-    the answer is one `ChatCompletion` JSON object.
+    one per `data:` line, ending with `data: [DONE]`. The page names no
+    chunk format and has no example; OpenAI's chat completion chunk format
+    is the reference. With `"stream": false` the answer is one
+    `ChatCompletion` JSON object.
+
+    **Decided here (the page is silent):** an error after the stream has
+    started arrives as a `data:` line holding the `Error` envelope, as
+    OpenAI's streams do; the HTTP status is already 200 by then, so the
+    envelope's `code` carries the status.
+
+    **Tool calls** (`tools`, "OpenAI-compatible format" on the page) follow
+    OpenAI's function calling: the answer's message carries `tool_calls`
+    (`finish_reason: tool_calls`), each with an `id`; the caller runs the
+    functions and sends the results back as `tool` messages naming that
+    `tool_call_id`, after the assistant message that asked for them. A
+    stream sends a call's `id` and `name` in its first delta and the
+    `arguments` JSON text in pieces, matched by `index`.
+
+    The bundled mock answers with a tool call, deterministically, when the
+    request has `tools`, `tool_choice` is not `none`, and the last message
+    is from the user (a `tool` message as the last one gets a text answer):
+    it calls the function `tool_choice` names, else the first tool, with
+    the arguments `{"query": <the user's text>}`.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
@@ -216,11 +270,29 @@ async def asyncio(
 
     `stream` defaults to **true**: without `"stream": false` the answer is
     an SSE stream (`text/event-stream`) of `ChatCompletionChunk` objects,
-    one per `data:` line, ending with `data: [DONE]`. An error after the
-    stream has started arrives as a `data:` line holding the `Error`
-    envelope. The page names no chunk format and has no example; OpenAI's
-    chat completion chunk format is the reference. With `"stream": false`
-    the answer is one `ChatCompletion` JSON object.
+    one per `data:` line, ending with `data: [DONE]`. The page names no
+    chunk format and has no example; OpenAI's chat completion chunk format
+    is the reference. With `"stream": false` the answer is one
+    `ChatCompletion` JSON object.
+
+    **Decided here (the page is silent):** an error after the stream has
+    started arrives as a `data:` line holding the `Error` envelope, as
+    OpenAI's streams do; the HTTP status is already 200 by then, so the
+    envelope's `code` carries the status.
+
+    **Tool calls** (`tools`, "OpenAI-compatible format" on the page) follow
+    OpenAI's function calling: the answer's message carries `tool_calls`
+    (`finish_reason: tool_calls`), each with an `id`; the caller runs the
+    functions and sends the results back as `tool` messages naming that
+    `tool_call_id`, after the assistant message that asked for them. A
+    stream sends a call's `id` and `name` in its first delta and the
+    `arguments` JSON text in pieces, matched by `index`.
+
+    The bundled mock answers with a tool call, deterministically, when the
+    request has `tools`, `tool_choice` is not `none`, and the last message
+    is from the user (a `tool` message as the last one gets a text answer):
+    it calls the function `tool_choice` names, else the first tool, with
+    the arguments `{"query": <the user's text>}`.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of

@@ -1,0 +1,171 @@
+"""The chunk shapes of the SSE benchmark: how OpenAI-compatible servers write the same stream.
+
+Each shape is a function from a chunk count to the SSE body a server of
+that kind would send: a role chunk, text chunks, a finishing chunk, usage,
+then ``data: [DONE]``. The decoder must be as fast on each of them as on
+the mock's own; tests/test_streaming.py checks that every shape decodes to
+what the generated ``from_dict`` builds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["SHAPES", "events"]
+
+_WORDS = ("gateway", "model", "answer", "river", "light", "stone", "garden", "signal")
+_CREATED = 1_700_000_000
+
+
+def _word(index: int) -> str:
+    return " " + _WORDS[index % len(_WORDS)]
+
+
+def _usage(chunks: int) -> dict[str, int]:
+    return {"prompt_tokens": 5, "completion_tokens": chunks, "total_tokens": chunks + 5}
+
+
+def _mock(chunks: int) -> list[dict[str, Any]]:
+    """The bundled mock's chunks: the fewest fields, the gateway's ``credits_consumed``."""
+    head = {"id": "chatcmpl_bench", "object": "chat.completion.chunk", "created": _CREATED}
+    head["model"] = "gemini"
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+    return [
+        chunk({"role": "assistant", "content": ""}),
+        *(chunk({"content": _word(i)}) for i in range(chunks - 3)),
+        chunk({}, "stop"),
+        {**head, "choices": [], "usage": _usage(chunks), "credits_consumed": 2},
+    ]
+
+
+def _openai(chunks: int) -> list[dict[str, Any]]:
+    """OpenAI's own, with ``stream_options.include_usage``: ``usage: null`` on every chunk."""
+    head = {
+        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+        "object": "chat.completion.chunk",
+        "created": _CREATED,
+        "model": "gpt-4o-mini-2024-07-18",
+        "service_tier": "default",
+        "system_fingerprint": "fp_efad92c60b",
+    }
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return {**head, "choices": [choice], "usage": None}
+
+    usage = {
+        **_usage(chunks),
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+    return [
+        chunk({"role": "assistant", "content": "", "refusal": None}),
+        *(chunk({"content": _word(i)}) for i in range(chunks - 3)),
+        chunk({}, "stop"),
+        {**head, "choices": [], "usage": usage},
+    ]
+
+
+def _gemini(chunks: int) -> list[dict[str, Any]]:
+    """Gemini's OpenAI-compatible endpoint: sorted keys, role in every delta, late finish reason."""
+
+    def chunk(content: str, finish: str | None = None) -> dict[str, Any]:
+        choice: dict[str, Any] = {"delta": {"content": content, "role": "assistant"}, "index": 0}
+        if finish is not None:
+            choice["finish_reason"] = finish
+        return {
+            "choices": [choice],
+            "created": _CREATED,
+            "id": "tq0oaPzNJ4yKmecP4eW8qAU",
+            "model": "gemini-2.5-flash",
+            "object": "chat.completion.chunk",
+        }
+
+    last = chunk(_word(chunks), "stop")
+    last["usage"] = _usage(chunks)
+    return [*(chunk(_word(i)) for i in range(chunks - 1)), last]
+
+
+def _changing_ids(chunks: int) -> list[dict[str, Any]]:
+    """A server that gives every chunk its own id and time."""
+    return [
+        {
+            "id": f"chatcmpl-{index:08x}",
+            "object": "chat.completion.chunk",
+            "created": _CREATED + index,
+            "model": "gemini",
+            "choices": [{"index": 0, "delta": {"content": _word(index)}, "finish_reason": None}],
+        }
+        for index in range(chunks - 1)
+    ] + [
+        {
+            "id": f"chatcmpl-{chunks:08x}",
+            "object": "chat.completion.chunk",
+            "created": _CREATED + chunks,
+            "model": "gemini",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
+    ]
+
+
+def _tool_calls(chunks: int) -> list[dict[str, Any]]:
+    """A function call whose arguments arrive in pieces, OpenAI's way."""
+    head = {"id": "chatcmpl-tools", "object": "chat.completion.chunk", "created": _CREATED}
+    head["model"] = "gpt-4o-mini"
+
+    def chunk(call: dict[str, Any] | None, finish: str | None = None) -> dict[str, Any]:
+        delta: dict[str, Any] = {} if call is None else {"tool_calls": [{"index": 0, **call}]}
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return {**head, "choices": [choice]}
+
+    first = chunk({"id": "call_1", "type": "function", "function": {"name": "search"}})
+    first["choices"][0]["delta"] |= {"role": "assistant", "content": None}
+    first["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] = ""
+    pieces = ['{"query": "', *(_word(i) for i in range(chunks - 4)), '"}']
+    return [
+        first,
+        *(chunk({"function": {"arguments": piece}}) for piece in pieces),
+        chunk(None, "tool_calls"),
+    ]
+
+
+def _extra_keys(chunks: int) -> list[dict[str, Any]]:
+    """Keys no schema names, at every level: the chunk, the choice and the delta."""
+    return [
+        {
+            **chunk,
+            "x_gateway": {"region": "eu", "latency_ms": 12},
+            "choices": [
+                {**choice, "x_score": 0.5, "delta": {**choice["delta"], "x_note": "n"}}
+                for choice in chunk["choices"]
+            ],
+        }
+        for chunk in _mock(chunks)
+    ]
+
+
+SHAPES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
+    "mock": _mock,
+    "openai": _openai,
+    "gemini": _gemini,
+    "changing-ids": _changing_ids,
+    "tool-calls": _tool_calls,
+    "extra-keys": _extra_keys,
+}
+"""Each shape's chunk payloads for a chunk count; names as the benchmark ids use them."""
+
+
+def events(payloads: list[dict[str, Any]]) -> bytes:
+    """The SSE body of ``payloads``: one compact ``data:`` line each, then ``[DONE]``."""
+    lines = [b"data: " + json.dumps(p, separators=(",", ":")).encode() + b"\n\n" for p in payloads]
+    return b"".join([*lines, b"data: [DONE]\n\n"])
