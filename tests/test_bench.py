@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+READERS = ("sync.stream_chat", "sync.until_done", "async.stream_chat")
+SHAPES = ("mock", "openai", "gemini", "changing-ids", "tool-calls", "extra-keys")
 IDS = {
-    "stream.sync.stream_chat",
-    "stream.sync.until_done",
-    "stream.async.stream_chat",
+    *(f"stream.{reader}.{shape}" for reader in READERS for shape in SHAPES),
     "stream.sync.httpx_sse",
     "stream.sync.openai",
     "overhead.sync.get_task",
@@ -45,6 +45,8 @@ def test_quick_run_writes_every_figure_with_its_baseline_and_target(tmp_path: Pa
     rounds = results["settings"]["rounds"]
     figures = {figure["id"]: figure for figure in results["benchmarks"]}
     assert figures.keys() == IDS
+    per_shape = [f["value"] for f in results["benchmarks"] if f["id"].startswith("stream.")][:18]
+    assert per_shape == sorted(per_shape), "the SDK's stream figures come worst first"
     for figure in figures.values():
         assert isinstance(figure["value"], int | float)
         assert figure["baseline"]

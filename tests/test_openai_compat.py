@@ -7,13 +7,19 @@ extensions (``credits_consumed``, ``include_thoughts`` and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
-from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+from openai.types.chat import (
+    ChatCompletion,
+    ChatCompletionMessageFunctionToolCall,
+    ChatCompletionMessageParam,
+    ChatCompletionToolParam,
+)
 
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
@@ -160,3 +166,82 @@ async def test_async_client_raises_the_402(aio_mock: RunningMock) -> None:
             await poor.chat.completions.create(model="gemini", messages=MESSAGES, stream=False)
     assert raised.value.status_code == 402
     assert "Insufficient credits" in raised.value.message
+
+
+TOOL_QUESTION = "Weather in Paris"
+TOOLS: list[ChatCompletionToolParam] = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+]
+TOOL_RESULT = "18 degrees"
+
+
+def _result_turn(first: ChatCompletion) -> list[ChatCompletionMessageParam]:
+    """The question, the model's call as the answer gave it, and the function's result."""
+    [choice] = first.choices
+    assert choice.finish_reason == "tool_calls"
+    [call] = choice.message.tool_calls or []
+    assert isinstance(call, ChatCompletionMessageFunctionToolCall)
+    assert call.function.name == "get_weather"
+    assert json.loads(call.function.arguments) == {"query": TOOL_QUESTION}
+    return [
+        {"role": "user", "content": TOOL_QUESTION},
+        {
+            "role": "assistant",
+            "tool_calls": [
+                {
+                    "id": call.id,
+                    "type": "function",
+                    "function": {"name": call.function.name, "arguments": call.function.arguments},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": call.id, "content": TOOL_RESULT},
+    ]
+
+
+def _check_text_answer(completion: ChatCompletion) -> None:
+    assert completion.choices[0].finish_reason == "stop"
+    content = completion.choices[0].message.content or ""
+    assert content.startswith(f"Mock reply to: {TOOL_QUESTION}, with the result {TOOL_RESULT}")
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["one answer", "streamed"])
+def test_tool_call_round_trip_with_the_openai_client(client: OpenAI, streamed: bool) -> None:
+    """OpenAI's own stream helper assembles the mock's tool call deltas into the call."""
+
+    def ask(messages: list[ChatCompletionMessageParam]) -> ChatCompletion:
+        if not streamed:
+            return client.chat.completions.create(
+                model="gemini", messages=messages, tools=TOOLS, stream=False
+            )
+        with client.chat.completions.stream(model="gemini", messages=messages, tools=TOOLS) as s:
+            return s.get_final_completion()
+
+    _check_text_answer(ask(_result_turn(ask([{"role": "user", "content": TOOL_QUESTION}]))))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("streamed", [False, True], ids=["one answer", "streamed"])
+async def test_tool_call_round_trip_with_the_async_openai_client(
+    aio_mock: RunningMock, streamed: bool
+) -> None:
+    async with AsyncOpenAI(base_url=aio_mock.base_url, api_key=DEMO_KEY, max_retries=0) as client:
+
+        async def ask(messages: list[ChatCompletionMessageParam]) -> ChatCompletion:
+            if not streamed:
+                return await client.chat.completions.create(
+                    model="gemini", messages=messages, tools=TOOLS, stream=False
+                )
+            async with client.chat.completions.stream(
+                model="gemini", messages=messages, tools=TOOLS
+            ) as stream:
+                return await stream.get_final_completion()
+
+        first = await ask([{"role": "user", "content": TOOL_QUESTION}])
+        _check_text_answer(await ask(_result_turn(first)))

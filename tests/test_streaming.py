@@ -8,12 +8,17 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from api_in_one import (
     ApiInOneClient,
+    ApiInOneError,
+    BadRequest,
     ServerError,
     StreamInterrupted,
     StreamTimeout,
+    aconnect,
     async_stream_chat,
     connect,
     stream_chat,
@@ -25,7 +30,10 @@ from api_in_one_client.models import (
     ChatCompletionChunk,
     ChatCompletionRequest,
     ChatMessage,
+    FunctionCall,
+    ToolCall,
 )
+from bench._shapes import SHAPES, events
 
 BODY = {
     "model": "gemini",
@@ -220,7 +228,7 @@ def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any
 
 
 @pytest.mark.parametrize(
-    "events",
+    "texts",
     [
         [_framed(f'"content":{json.dumps(text)}') for text in ["a", "", 'q"\\', "\u00e9\n", "é"]],
         [_framed('"content":"a"'), _framed('"reasoning_content":"r"'), _framed('"content":"b"')],
@@ -242,13 +250,13 @@ def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any
         "finish reason",
     ],
 )
-def test_chunks_of_one_frame_decode_as_full_parses(events: list[str]) -> None:
+def test_chunks_of_one_frame_decode_as_full_parses(texts: list[str]) -> None:
     """Chunks that differ only in their text decode to what parsing each one builds."""
-    events *= 2
-    parts = [f"data: {event}\n\n".encode() for event in events] + [b"data: [DONE]\n\n"]
+    texts *= 2
+    parts = [f"data: {text}\n\n".encode() for text in texts] + [b"data: [DONE]\n\n"]
     with stream_chat(_client_answering(parts), BODY) as stream:
         chunks = list(stream)
-    payloads = [json.loads(event) for event in events]
+    payloads = [json.loads(text) for text in texts]
     assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
     deltas = [payload["choices"][0]["delta"] for payload in payloads]
     assert stream.result.text == "".join(d.get("content") or "" for d in deltas)
@@ -285,3 +293,317 @@ def test_idle_stream_raises_stream_timeout() -> None:
     with pytest.raises(StreamTimeout, match=r"0\.5 s") as timed_out:
         stream_chat(client, BODY, idle_timeout=0.5).until_done()
     assert timed_out.value.partial_text == "Hi"
+
+
+def _chunk_texts(payloads: list[dict[str, Any]], key: str) -> str:
+    return "".join(
+        choice["delta"].get(key) or "" for payload in payloads for choice in payload["choices"]
+    )
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_every_chunk_shape_decodes_to_what_from_dict_builds(shape: str) -> None:
+    """OpenAI's, Gemini's, changing ids, tool calls, unknown keys, the mock's: one decoder."""
+    payloads = SHAPES[shape](12)
+    with stream_chat(_client_answering([events(payloads)]), BODY) as stream:
+        chunks = list(stream)
+    assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
+    assert stream.result.text == _chunk_texts(payloads, "content")
+    assert stream.result.chunks == len(payloads)
+    assert (stream.result.usage is None) == all(p.get("usage") is None for p in payloads)
+
+
+def _async_client_answering(body: bytes) -> ApiInOneClient:
+    def stream(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(body))
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(stream))
+    return aconnect(DEMO_KEY, base_url="https://apiin.one/api/v1", httpx_client=http)
+
+
+@pytest.mark.anyio
+async def test_every_chunk_shape_decodes_the_same_async() -> None:
+    for shape, make in SHAPES.items():
+        payloads = make(12)
+        client = _async_client_answering(events(payloads))
+        async with await async_stream_chat(client, BODY) as stream:
+            chunks = [chunk async for chunk in stream]
+        assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads], shape
+
+
+def test_tool_call_pieces_are_joined_into_the_result() -> None:
+    payloads = SHAPES["tool-calls"](12)
+    result = stream_chat(_client_answering([events(payloads)]), BODY).until_done()
+    [call] = result.tool_calls
+    assert (call.id, call.type_) == ("call_1", "function")
+    assert isinstance(call.function, FunctionCall)
+    assert call.function.name == "search"
+    pieces = [
+        piece["function"]["arguments"]
+        for payload in payloads
+        for piece in payload["choices"][0]["delta"].get("tool_calls", [])
+    ]
+    assert call.function.arguments == "".join(pieces)
+    assert json.loads(call.function.arguments)["query"].startswith(" gateway model")
+    assert result.finish_reason == "tool_calls"
+    assert result.text == ""
+
+
+def test_several_tool_calls_are_kept_apart_by_index() -> None:
+    def piece(index: int, **fields: Any) -> dict[str, Any]:
+        return {"id": "c", "choices": [{"delta": {"tool_calls": [{"index": index, **fields}]}}]}
+
+    payloads = [
+        piece(0, id="call_a", type="function", function={"name": "a", "arguments": ""}),
+        piece(1, id="call_b", type="function", function={"name": "b", "arguments": '{"x"'}),
+        piece(0, function={"arguments": '{"y": 1}'}),
+        piece(1, function={"arguments": ": 2}"}),
+    ]
+    parts = [events(payloads[:2]).removesuffix(b"data: [DONE]\n\n"), events(payloads[2:])]
+    result = stream_chat(_client_answering(parts), BODY).until_done()
+    calls = [(c.id, c.function.name, c.function.arguments) for c in result.tool_calls]  # type: ignore[union-attr]
+    assert calls == [("call_a", "a", '{"y": 1}'), ("call_b", "b", '{"x": 2}')]
+
+
+class _Reads(httpx.SyncByteStream):
+    """A body in reads of ``size`` bytes."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size = data, size
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self.data), self.size):
+            yield self.data[start : start + self.size]
+
+
+def _client_reading(body: bytes, size: int) -> ApiInOneClient:
+    def stream(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, headers=headers, stream=_Reads(body, size))
+
+    http = httpx.Client(transport=httpx.MockTransport(stream))
+    return connect(DEMO_KEY, base_url="https://apiin.one/api/v1", httpx_client=http)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
+@pytest.mark.parametrize("size", [1, 7, 1 << 16])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["", "BOM"])
+def test_every_line_ending_and_a_bom_decode_the_same(ending: bytes, size: int, bom: bytes) -> None:
+    """LF, CRLF and bare CR as the SSE standard allows; reads may end between CR and LF."""
+    payloads = SHAPES["openai"](6)
+    body = bom + b": comment\nevent: message\n" + events(payloads)
+    with stream_chat(_client_reading(body.replace(b"\n", ending), size), BODY) as stream:
+        chunks = list(stream)
+    assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
+
+
+def test_a_stream_ending_in_a_bare_cr_still_ends_its_last_event() -> None:
+    body = events(SHAPES["mock"](4)).replace(b"\n", b"\r")
+    result = stream_chat(_client_reading(body, 5), BODY).until_done()
+    assert result.chunks == 4
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "5",
+        '"text"',
+        "null",
+        "{}",
+        "[]",
+        '{"id": "a"}',
+        '{"choices": []}',
+        '{"id": 5, "choices": []}',
+        '{"id": "a", "choices": 5}',
+        '{"id": "a", "choices": [5]}',
+        '{"id": "a", "choices": [{}]}',
+        '{"id": "a", "choices": [{"delta": "x"}]}',
+        '{"id": "a", "choices": [{"delta": {"content": 5}}]}',
+        '{"id": "a", "choices": [{"delta": {"reasoning_content": []}}]}',
+        '{"id": "a", "choices": [{"delta": {}, "finish_reason": 1}]}',
+        '{"id": "a", "choices": [{"delta": {"tool_calls": 5}}]}',
+        '{"id": "a", "choices": [{"delta": {"tool_calls": [{"index": "0"}]}}]}',
+        '{"id": "a", "choices": [{"delta": {"tool_calls": [{"index": 0, "function": 1}]}}]}',
+        '{"id": "a", "choices": [{"delta": {"tool_calls": [{"index": 0, "id": 1}]}}]}',
+        '{"id": "a", "choices": [], "usage": 5}',
+        '{"id": "a", "choices": [], "usage": {"prompt_tokens": 1}}',
+        '{"id": "a", "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 1, '
+        '"total_tokens": 2}, "credits_consumed": "2"}',
+    ],
+)
+def test_json_that_is_no_chunk_raises_a_typed_error_with_the_partial_text(data: str) -> None:
+    parts = [b"data: " + _chunk("Hi").encode() + b"\n\n", f"data: {data}\n\n".encode()]
+    stream = stream_chat(_client_answering(parts), BODY)
+    with pytest.raises(StreamInterrupted, match="not a chat completion chunk") as interrupted:
+        list(stream)
+    assert interrupted.value.partial_text == "Hi"
+    assert stream.response.is_closed
+
+
+_SSE_PIECES = st.sampled_from(
+    [
+        b"data: ",
+        b"data:",
+        b"data",
+        b": x",
+        b"event: e",
+        b"id: 1",
+        b"retry: 5",
+        b"\n",
+        b"\r",
+        b"\r\n",
+        b"\xef\xbb\xbf",
+        b"[DONE]",
+        b'{"error": {"code": 503, "message": "busy"}}',
+        b'{"error": 1}',
+        _chunk("x").encode(),
+        *(json.dumps(payload).encode() for payload in SHAPES["tool-calls"](5)),
+        *(json.dumps(payload).encode() for payload in SHAPES["openai"](4)),
+        b"{",
+        b'"',
+        b"5",
+    ]
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    st.lists(_SSE_PIECES | st.binary(max_size=12), max_size=24).map(b"".join),
+    st.integers(min_value=1, max_value=40),
+)
+def test_arbitrary_sse_bytes_raise_only_the_sdks_errors(body: bytes, size: int) -> None:
+    """Whatever a broken server sends, the decoder ends the stream or raises an ApiInOneError."""
+    stream = stream_chat(_client_reading(body, size), BODY)
+    try:
+        for chunk in stream:
+            assert isinstance(chunk, ChatCompletionChunk)
+    except ApiInOneError:
+        pass
+    assert stream.response.is_closed
+
+
+QUESTION = "Weather in Paris"
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "The current weather in a city.",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    },
+    {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object"}}},
+]
+TOOL_BODY: dict[str, Any] = {
+    "model": "gemini",
+    "messages": [{"role": "user", "content": QUESTION}],
+    "tools": TOOLS,
+}
+RESULT = '{"temperature": 18}'
+
+
+def _answer_turn(call: dict[str, Any]) -> dict[str, Any]:
+    """TOOL_BODY with the assistant's call and the function's result appended."""
+    messages = [
+        *TOOL_BODY["messages"],
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call["id"], "content": RESULT},
+    ]
+    return {**TOOL_BODY, "messages": messages}
+
+
+def _check_call(call: ToolCall, name: str = "get_weather") -> dict[str, Any]:
+    assert isinstance(call.function, FunctionCall)
+    assert (call.type_, call.function.name) == ("function", name)
+    assert json.loads(str(call.function.arguments)) == {"query": QUESTION}
+    assert isinstance(call.id, str)
+    return call.to_dict()
+
+
+def test_tool_call_round_trip_through_stream_chat(aio_client: ApiInOneClient) -> None:
+    first = stream_chat(aio_client, TOOL_BODY).until_done()
+    [call] = first.tool_calls
+    assert (first.finish_reason, first.text) == ("tool_calls", "")
+    second = stream_chat(aio_client, _answer_turn(_check_call(call))).until_done()
+    assert second.text.startswith(f"Mock reply to: {QUESTION}, with the result {RESULT}")
+    assert (second.finish_reason, second.tool_calls) == ("stop", [])
+
+
+@pytest.mark.anyio
+async def test_tool_call_round_trip_through_async_stream_chat(
+    aio_async_client: ApiInOneClient,
+) -> None:
+    first = await (await async_stream_chat(aio_async_client, TOOL_BODY)).until_done()
+    [call] = first.tool_calls
+    turn = _answer_turn(_check_call(call))
+    second = await (await async_stream_chat(aio_async_client, turn)).until_done()
+    assert second.text.startswith(f"Mock reply to: {QUESTION}, with the result")
+    assert second.finish_reason == "stop"
+
+
+def _one_answer(body: dict[str, Any]) -> ChatCompletionRequest:
+    return ChatCompletionRequest.from_dict({**body, "stream": False})
+
+
+def test_tool_call_round_trip_through_the_generated_client(aio_client: ApiInOneClient) -> None:
+    named = {**TOOL_BODY, "tool_choice": {"type": "function", "function": {"name": "get_time"}}}
+    first = create_chat_completion.sync(client=aio_client, body=_one_answer(named))
+    assert isinstance(first, ChatCompletion)
+    [choice] = first.choices
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.content is None
+    assert isinstance(choice.message.tool_calls, list)
+    call = _check_call(choice.message.tool_calls[0], "get_time")
+    second = create_chat_completion.sync(client=aio_client, body=_one_answer(_answer_turn(call)))
+    assert isinstance(second, ChatCompletion)
+    assert str(second.choices[0].message.content).startswith(f"Mock reply to: {QUESTION}")
+
+
+@pytest.mark.anyio
+async def test_tool_call_round_trip_through_the_generated_client_async(
+    aio_async_client: ApiInOneClient,
+) -> None:
+    first = await create_chat_completion.asyncio(
+        client=aio_async_client, body=_one_answer(TOOL_BODY)
+    )
+    assert isinstance(first, ChatCompletion)
+    assert isinstance(first.choices[0].message.tool_calls, list)
+    call = _check_call(first.choices[0].message.tool_calls[0])
+    turn = _one_answer(_answer_turn(call))
+    second = await create_chat_completion.asyncio(client=aio_async_client, body=turn)
+    assert isinstance(second, ChatCompletion)
+    assert second.choices[0].finish_reason == "stop"
+
+
+def test_tool_choice_none_and_a_last_tool_message_get_text(aio_client: ApiInOneClient) -> None:
+    plain = stream_chat(aio_client, {**TOOL_BODY, "tool_choice": "none"}).until_done()
+    assert (plain.finish_reason, plain.tool_calls) == ("stop", [])
+    assert plain.text.startswith(f"Mock reply to: {QUESTION}.")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"tool_choice": {"type": "function", "function": {"name": "nope"}}}, "no tool named"),
+        ({"messages": [{"role": "user"}]}, "'content' is required"),
+        (
+            {"messages": [{"role": "user", "content": "x"}, {"role": "tool", "content": "1"}]},
+            "tool_call_id",
+        ),
+    ],
+    ids=["unknown function", "no content", "unanswered tool message"],
+)
+def test_inconsistent_tool_turns_get_a_400(
+    aio_client: ApiInOneClient, aio_mock: RunningMock, change: dict[str, Any], message: str
+) -> None:
+    before = aio_mock.state.balances[DEMO_KEY]
+    with pytest.raises(BadRequest, match=message):
+        stream_chat(aio_client, {**TOOL_BODY, **change})
+    assert aio_mock.state.balances[DEMO_KEY] == before
