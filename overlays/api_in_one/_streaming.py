@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import types
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from api_in_one_client.models import (
 )
 from api_in_one_client.types import UNSET
 
+from ._chunks import Frame, Layout, learn_frame, read_layout, scan
 from ._errors import ApiInOneError, StreamInterrupted, StreamTimeout, error_from_envelope
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
@@ -43,9 +44,10 @@ class ChatResult:
     chunks: int = field(default=0, repr=False)
 
 
-# The C scanner behind json.loads (typeshed leaves it out): (text, start) -> (value, end).
-_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
 _BOM = b"\xef\xbb\xbf"
+_MAX_FRAMES = 4
+_MISSES_ALLOWED = 8
+"""Events in a row read without a frame before a stream stops learning frames."""
 _NOT_A_CHUNK = (KeyError, TypeError, AttributeError, ValueError)
 """What ``ChatCompletionChunk.from_dict`` raises for JSON of another shape."""
 
@@ -60,10 +62,19 @@ def _loads(data: bytes) -> Any:
     """
     try:
         text = data.decode()
-        value, end = _scan(text, 0)
+        value, end = scan(text, 0)
     except (ValueError, StopIteration):
         return json.loads(data)
     return value if end == len(text) else json.loads(data)
+
+
+def _chunk_of(payload: Any) -> ChatCompletionChunk:
+    return ChatCompletionChunk.from_dict(payload)
+
+
+def _absent(value: object) -> bool:
+    """True for a field left out or ``null``."""
+    return value is UNSET or value is None
 
 
 def _optional(value: object, kind: type | types.UnionType) -> bool:
@@ -80,17 +91,28 @@ class _CallPieces:
         self._joined = ""
         self._arguments: list[str] = []
 
-    def add(self, piece: ToolCall) -> None:
-        if isinstance(piece.id, str):
-            self.call.id = piece.id
-        if isinstance(piece.type_, str):
-            self.call.type_ = piece.type_
-        function = piece.function
-        if isinstance(function, FunctionCall):
-            if isinstance(function.name, str):
-                self.function.name = function.name
-            if isinstance(function.arguments, str):
-                self._arguments.append(function.arguments)
+    def add(self, piece: ToolCall) -> bool:
+        """Take one delta's piece of the call; False if one of its fields has a wrong type."""
+        call_id, kind, function = piece.id, piece.type_, piece.function
+        if type(call_id) is str:
+            self.call.id = call_id
+        elif not _absent(call_id):
+            return False
+        if type(kind) is str:
+            self.call.type_ = kind
+        elif not _absent(kind):
+            return False
+        if type(function) is not FunctionCall:
+            return _absent(function)
+        name, arguments = function.name, function.arguments
+        if type(name) is str:
+            self.function.name = name
+        elif not _absent(name):
+            return False
+        if type(arguments) is str:
+            self._arguments.append(arguments)
+            return True
+        return _absent(arguments)
 
     def gather(self) -> None:
         if self._arguments:
@@ -118,6 +140,10 @@ class _Decoder:
         self._reasoning: list[str] = []
         self._calls: dict[int, _CallPieces] = {}
         self._calls_changed = False
+        # Newest first: a stream's chunks keep to the frame of the one before.
+        self._frames: list[Frame] = []
+        self._previous: Layout | None = None
+        self._misses = 0
 
     def feed(self, data: bytes) -> list[ChatCompletionChunk]:
         """Chunks completed by ``data``; raises the typed error of an in-stream error event."""
@@ -189,16 +215,45 @@ class _Decoder:
                 pieces.gather()
             self._calls_changed = False
 
+    def _parse(self, data: bytes, text: str | None) -> tuple[Any, Layout | None]:
+        """The parse of one event's data, and its layout when it was read to learn a frame."""
+        if text is not None and self._misses < _MISSES_ALLOWED:
+            self._misses += 1
+            layout = read_layout(text)
+            if layout is not None:
+                return layout.payload, layout
+        try:
+            return _loads(data), None
+        except ValueError:
+            raise self.interrupted(f"malformed event {data[:80]!r}") from None
+
+    def _learn(self, layout: Layout) -> None:
+        """Learn a frame from the last event read and this one, if they differ only in values."""
+        previous, self._previous = self._previous, layout
+        frame = None if previous is None else learn_frame(previous, layout, _chunk_of)
+        if frame is not None:
+            self._frames = [frame, *self._frames[: _MAX_FRAMES - 1]]
+            self._previous = None
+
     def _chunk(self, data: bytes) -> ChatCompletionChunk:
         """The chunk in one event's data, added to the result."""
         try:
-            payload = _loads(data)
-        except ValueError:
-            raise self.interrupted(f"malformed event {data[:80]!r}") from None
-        try:
-            chunk = ChatCompletionChunk.from_dict(payload)
-        except _NOT_A_CHUNK:
-            raise self._not_a_chunk(payload, data) from None
+            text: str | None = data.decode()
+        except UnicodeDecodeError:
+            text = None
+        chunk, payload, layout = None, None, None
+        if text is not None:
+            for frame in self._frames:
+                chunk = frame.chunk(text)
+                if chunk is not None:
+                    self._misses = 0
+                    break
+        if chunk is None:
+            payload, layout = self._parse(data, text)
+            try:
+                chunk = ChatCompletionChunk.from_dict(payload)
+            except _NOT_A_CHUNK:
+                raise self._not_a_chunk(payload, data) from None
         result = self.result
         for choice in chunk.choices:
             delta = choice.delta
@@ -227,30 +282,24 @@ class _Decoder:
         if usage is not None and usage is not UNSET:
             self._add_usage(chunk, payload, data)
         result.chunks += 1
+        if layout is not None:
+            self._learn(layout)
         return chunk
 
     def _add_calls(self, pieces: object, payload: Any, data: bytes) -> None:
         if not isinstance(pieces, list):
             raise self._not_a_chunk(payload, data)
         for piece in pieces:
-            function = piece.function
-            if not (
-                type(piece.index) is int
-                and _optional(piece.id, str)
-                and _optional(piece.type_, str)
-                and (function is UNSET or isinstance(function, FunctionCall))
-                and (
-                    not isinstance(function, FunctionCall)
-                    or (_optional(function.name, str) and _optional(function.arguments, str))
-                )
-            ):
+            index = piece.index
+            if type(index) is not int:
                 raise self._not_a_chunk(payload, data)
-            pieces = self._calls.get(piece.index)
-            if pieces is None:
-                pieces = self._calls[piece.index] = _CallPieces()
+            call = self._calls.get(index)
+            if call is None:
+                call = self._calls[index] = _CallPieces()
                 self.result.tool_calls = [self._calls[i].call for i in sorted(self._calls)]
-            pieces.add(piece)
-            self._calls_changed = True
+            if not call.add(piece):
+                raise self._not_a_chunk(payload, data)
+        self._calls_changed = True
 
     def _add_usage(self, chunk: ChatCompletionChunk, payload: Any, data: bytes) -> None:
         usage, credits = chunk.usage, chunk.credits_consumed

@@ -1,0 +1,264 @@
+"""Frames: the events of one chat stream repeat their bytes except for a few values.
+
+Whatever the server (OpenAI, Gemini, the gateway), the chunks of a stream
+are written alike: the same keys in the same order, the same id and model,
+and only the text, and perhaps an id or a time, changing. A ``Frame`` is
+learnt from two such events: the text they share, as literal pieces, and
+the places of the values that differed. An event made of the same pieces
+around new values parses to the learnt payload with those values in their
+places, so reading the values alone (with the C scanner behind
+``json.loads``) gives the same payload as parsing the whole event.
+
+No field is known here: frames serve any chunk shape, and every payload
+still goes through the generated ``ChatCompletionChunk.from_dict``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import attrs
+
+from api_in_one_client.types import Unset
+
+__all__ = ["Frame", "Layout", "learn_frame", "read_layout", "scan"]
+
+_WHITESPACE = " \t\n\r"
+# The C scanners behind json.loads (typeshed leaves them out):
+# scan(text, start) -> (value, end) for any value; scanstring(text, index after
+# the opening quote) -> (string, index after the closing quote).
+scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+Place = tuple[Any, Any]
+"""A container of a payload (dict or list) and the key or index of one of its values."""
+
+
+@dataclass(frozen=True)
+class _Value:
+    """Where one value of an event is, in its text and in its payload."""
+
+    start: int
+    end: int
+    place: Place
+    scalar: bool
+
+
+@dataclass
+class Layout:
+    """An event parsed with the places of its values: ``payload`` equals ``json.loads``."""
+
+    text: str
+    payload: Any
+    values: list[_Value]
+
+    def pieces(self) -> list[str]:
+        """The text between the scalar values: equal for events that differ only in those."""
+        pieces, end = [], 0
+        for value in self.values:
+            if value.scalar:
+                pieces.append(self.text[end : value.start])
+                end = value.end
+        pieces.append(self.text[end:])
+        return pieces
+
+    def scalars(self) -> list[_Value]:
+        return [value for value in self.values if value.scalar]
+
+
+def read_layout(text: str) -> Layout | None:
+    """The layout of one JSON text, or None if it is not JSON (or has a trailing rest)."""
+    values: list[_Value] = []
+    try:
+        payload, end = _read(text, _skip(text, 0), values, (None, None))
+    except (ValueError, StopIteration, IndexError, RecursionError):
+        return None
+    return Layout(text, payload, values) if _skip(text, end) == len(text) else None
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _WHITESPACE:
+        position += 1
+    return position
+
+
+def _read(text: str, position: int, values: list[_Value], place: Place) -> tuple[Any, int]:
+    """Parse the value at ``position`` like ``json.loads``, noting where each value is."""
+    opening = text[position]
+    if opening not in "{[":
+        value, end = scan(text, position)
+        values.append(_Value(position, end, place, scalar=True))
+        return value, end
+    container: Any = {} if opening == "{" else []
+    closing = "}" if opening == "{" else "]"
+    position = _skip(text, position + 1)
+    if text[position] == closing:
+        values.append(_Value(position - 1, position + 1, place, scalar=False))
+        return container, position + 1
+    start = position - 1
+    while True:
+        if opening == "{":
+            if text[position] != '"':
+                raise ValueError("expected a key")
+            key, position = _scanstring(text, position + 1)
+            position = _skip(text, position)
+            if text[position] != ":":
+                raise ValueError("expected ':'")
+            position = _skip(text, position + 1)
+            container[key], position = _read(text, position, values, (container, key))
+        else:
+            container.append(None)
+            index = len(container) - 1
+            container[index], position = _read(text, position, values, (container, index))
+        position = _skip(text, position)
+        if text[position] == closing:
+            values.append(_Value(start, position + 1, place, scalar=False))
+            return container, position + 1
+        if text[position] != ",":
+            raise ValueError("expected ',' or the end of a container")
+        position = _skip(text, position + 1)
+
+
+class Frame:
+    """The pieces two events shared, and how to build a chunk from the values between them.
+
+    ``builder`` is a function compiled once from the typed chunk of the
+    learnt event (see ``_Source``): it calls the same model classes as
+    ``from_dict`` with the same constants, and takes the new values as its
+    arguments, so building a chunk costs only the constructors' calls.
+    """
+
+    __slots__ = ("_builder", "_head", "_pieces")
+
+    def __init__(self, pieces: list[str], builder: Callable[..., Any]) -> None:
+        self._head = pieces[0]
+        self._pieces = pieces[1:]
+        self._builder = builder
+
+    def chunk(self, text: str) -> Any:
+        """What ``build(json.loads(text))`` gives, if ``text`` is this frame around new values.
+
+        None when it is not.
+        """
+        head = self._head
+        if not text.startswith(head):
+            return None
+        position = len(head)
+        values = []
+        for piece in self._pieces:
+            try:
+                value, position = scan(text, position)
+            except StopIteration:
+                return None
+            if not text.startswith(piece, position):
+                return None
+            values.append(value)
+            position += len(piece)
+        if position != len(text):
+            return None
+        return self._builder(*values)
+
+
+def learn_frame(previous: Layout, current: Layout, build: Callable[[Any], Any]) -> Frame | None:
+    """The frame of two events that differ only in scalar values, else None.
+
+    ``build`` turns a payload into a model (``from_dict``); the frame
+    builds the same models with new values in the places of the values
+    that differed.
+    """
+    if previous.pieces() != current.pieces() or not isinstance(current.payload, dict):
+        return None
+    places = {(id(value.place[0]), value.place[1]) for value in current.values}
+    if len(places) != len(current.values):
+        return None  # a key given twice: its last value counts, not the one read in its place
+    old, new = previous.scalars(), current.scalars()
+    differing = [
+        value
+        for before, value in zip(old, new, strict=True)
+        if previous.text[before.start : before.end] != current.text[value.start : value.end]
+    ]
+    expected = build(current.payload)
+    # Read again: markers go into a payload no chunk was built from.
+    fresh = read_layout(current.text)
+    if fresh is None:
+        return None
+    differing = [fresh.values[current.values.index(value)] for value in differing]
+    pieces, end = [], 0
+    for value in differing:
+        pieces.append(current.text[end : value.start])
+        end = value.end
+    pieces.append(current.text[end:])
+    # Each differing value is replaced by a marker, to find where the model keeps it.
+    markers = [_Marker() for _ in differing]
+    values = []
+    for value, marker in zip(differing, markers, strict=True):
+        container, key = value.place
+        values.append(container[key])
+        container[key] = marker
+    try:
+        source = _Source(markers)
+        code = source.expression(build(fresh.payload))
+    except (_NotBuildable, *_BUILD_ERRORS):
+        return None
+    if source.found != len(markers):
+        return None
+    names = ", ".join(f"v{index}" for index in range(len(markers)))
+    # Only names made here are in the code; the constants and classes are in its namespace.
+    builder = eval(f"lambda {names}: {code}", source.namespace)
+    return Frame(pieces, builder) if builder(*values) == expected else None
+
+
+_BUILD_ERRORS = (KeyError, TypeError, AttributeError, ValueError)
+
+
+class _Marker:
+    """Stands for a value that changes from one event to the next."""
+
+
+class _NotBuildable(Exception):
+    """The model holds something a compiled builder cannot make afresh."""
+
+
+class _Source:
+    """The Python expression that builds a model again, with markers as arguments."""
+
+    def __init__(self, markers: list[_Marker]) -> None:
+        self.markers = {id(marker): index for index, marker in enumerate(markers)}
+        self.namespace: dict[str, Any] = {"_with_extra": _with_extra}
+        self.found = 0
+
+    def _name(self, value: object) -> str:
+        name = f"c{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def expression(self, built: object) -> str:
+        index = self.markers.get(id(built))
+        if index is not None:
+            self.found += 1
+            return f"v{index}"
+        kind = type(built)
+        if attrs.has(kind):
+            fields = attrs.fields(kind)
+            arguments = [self.expression(getattr(built, f.name)) for f in fields if f.init]
+            if any(not f.init and f.name != "additional_properties" for f in fields):
+                raise _NotBuildable(kind.__name__)
+            call = f"{self._name(kind)}({', '.join(arguments)})"
+            extra = getattr(built, "additional_properties", None)
+            return f"_with_extra({call}, {self.expression(extra)})" if extra else call
+        if kind is list:
+            return f"[{', '.join(self.expression(item) for item in built)}]"  # type: ignore[attr-defined]
+        if kind is dict:
+            items = built.items()  # type: ignore[attr-defined]
+            return "{" + ", ".join(f"{self._name(k)}: {self.expression(v)}" for k, v in items) + "}"
+        if kind in (str, int, float, bool, type(None), Unset):
+            return self._name(built)
+        raise _NotBuildable(kind.__name__)
+
+
+def _with_extra(model: Any, extra: dict[str, Any]) -> Any:
+    model.additional_properties = extra
+    return model
