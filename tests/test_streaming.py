@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -221,7 +222,7 @@ def test_events_split_anywhere_between_reads_decode_the_same() -> None:
     ids=["first chunk", "reasoning and finish", "sparse choices", "unknown fields"],
 )
 def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any]) -> None:
-    """The decoder's fast path for usual chunks builds exactly the generated model."""
+    """Each chunk is exactly the generated model."""
     parts = [b"data: " + json.dumps(payload).encode() + b"\n\n", b"data: [DONE]\n\n"]
     chunks = list(stream_chat(_client_answering(parts), BODY))
     assert chunks == [ChatCompletionChunk.from_dict(payload)]
@@ -238,6 +239,9 @@ def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any
         [_framed('"content":"a"'), _framed('"content":"b"').replace('"c1"', '"c2"')],
         [_SPACED % ("content", '"a"'), _SPACED % ("content", '"\\ud83c\\udf0a"')],
         [_framed('"content":"a"'), _framed('"content":"b"').replace("null", '"stop"')],
+        [_framed(f'"content":"{text}"').replace("7", str(len(text))) for text in "abcde"],
+        [_framed(f'"content":"{t}","x":{{"n":{t!r}}}'.replace("'", '"')) for t in "abc"],
+        [_framed('"content":"a"')[:-1] + f',"x":{t}}}' for t in ("1", "[1]", '{"a":1}', '"s"')],
     ],
     ids=[
         "escapes",
@@ -248,10 +252,13 @@ def test_chunks_equal_what_the_generated_from_dict_builds(payload: dict[str, Any
         "new id",
         "spaced json",
         "finish reason",
+        "new time",
+        "value changing inside an unknown object",
+        "unknown value changing type",
     ],
 )
 def test_chunks_of_one_frame_decode_as_full_parses(texts: list[str]) -> None:
-    """Chunks that differ only in their text decode to what parsing each one builds."""
+    """Chunks that differ only in some values decode to what parsing each one builds."""
     texts *= 2
     parts = [f"data: {text}\n\n".encode() for text in texts] + [b"data: [DONE]\n\n"]
     with stream_chat(_client_answering(parts), BODY) as stream:
@@ -271,8 +278,9 @@ def test_a_framed_event_that_is_not_json_still_raises() -> None:
     assert interrupted.value.partial_text == "a"
 
 
-def test_malformed_event_raises_with_the_partial_text() -> None:
-    parts = [b"data: " + _chunk("Hi").encode() + b"\n\n", b"data: {not json\n\n"]
+@pytest.mark.parametrize("data", [b"{not json", b"[" * 100_000, b"\xff{}"])
+def test_malformed_event_raises_with_the_partial_text(data: bytes) -> None:
+    parts = [b"data: " + _chunk("Hi").encode() + b"\n\n", b"data: " + data + b"\n\n"]
     with pytest.raises(StreamInterrupted, match="malformed event") as interrupted:
         stream_chat(_client_answering(parts), BODY).until_done()
     assert interrupted.value.partial_text == "Hi"
@@ -311,6 +319,25 @@ def test_every_chunk_shape_decodes_to_what_from_dict_builds(shape: str) -> None:
     assert stream.result.text == _chunk_texts(payloads, "content")
     assert stream.result.chunks == len(payloads)
     assert (stream.result.usage is None) == all(p.get("usage") is None for p in payloads)
+    containers = [{id(item) for item in _containers(chunk)} for chunk in chunks]
+    shared = [a & b for i, a in enumerate(containers) for b in containers[i + 1 :]]
+    assert not any(shared), "chunks must not share a list or dict"
+
+
+def _containers(value: object) -> Iterator[object]:
+    """The lists and dicts in a model, its additional properties included."""
+    items: list[object] = []
+    kind = type(value)
+    if attrs.has(kind):
+        items = [getattr(value, field.name) for field in attrs.fields(kind)]
+    elif isinstance(value, dict):
+        yield value
+        items = list(value.values())
+    elif isinstance(value, list):
+        yield value
+        items = value
+    for item in items:
+        yield from _containers(item)
 
 
 def _async_client_answering(body: bytes) -> ApiInOneClient:

@@ -198,20 +198,16 @@ def learn_frame(previous: Layout, current: Layout, build: Callable[[Any], Any]) 
         container, key = value.place
         values.append(container[key])
         container[key] = marker
-    try:
-        source = _Source(markers)
-        code = source.expression(build(fresh.payload))
-    except (_NotBuildable, *_BUILD_ERRORS):
-        return None
-    if source.found != len(markers):
-        return None
     names = ", ".join(f"v{index}" for index in range(len(markers)))
-    # Only names made here are in the code; the constants and classes are in its namespace.
-    builder = eval(f"lambda {names}: {code}", source.namespace)
-    return Frame(pieces, builder) if builder(*values) == expected else None
-
-
-_BUILD_ERRORS = (KeyError, TypeError, AttributeError, ValueError)
+    source = _Source(markers)
+    try:
+        code = source.expression(build(fresh.payload))
+        # Only names made here are in the code; the constants and classes are in its namespace.
+        builder = eval(f"lambda {names}: {code}", source.namespace)
+        built = builder(*values)
+    except _CANNOT_BUILD:
+        return None
+    return Frame(pieces, builder) if source.found == len(markers) and built == expected else None
 
 
 class _Marker:
@@ -220,6 +216,20 @@ class _Marker:
 
 class _NotBuildable(Exception):
     """The model holds something a compiled builder cannot make afresh."""
+
+
+_CANNOT_BUILD = (
+    _NotBuildable,
+    # from_dict refusing a marker where it checks a value, e.g. a closed enum
+    KeyError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    # a model nested deeper than the recursion limit or the parser's nesting limit
+    RecursionError,
+    SyntaxError,
+    MemoryError,
+)
 
 
 class _Source:

@@ -48,6 +48,8 @@ _BOM = b"\xef\xbb\xbf"
 _MAX_FRAMES = 4
 _MISSES_ALLOWED = 8
 """Events in a row read without a frame before a stream stops learning frames."""
+_LAYOUT_LIMIT = 4096
+"""Longer events are no usual chunks: they are parsed, never read for a frame."""
 _NOT_A_CHUNK = (KeyError, TypeError, AttributeError, ValueError)
 """What ``ChatCompletionChunk.from_dict`` raises for JSON of another shape."""
 
@@ -164,6 +166,7 @@ class _Decoder:
         blocks = buffer.split(b"\n\n")
         self._buffer = blocks.pop()
         chunks: list[ChatCompletionChunk] = []
+        add, chunk_of = chunks.append, self._chunk
         try:
             for block in blocks:
                 if block.startswith(b"data: ") and b"\n" not in block:
@@ -176,7 +179,7 @@ class _Decoder:
                 if event == b"[DONE]":
                     self.done = True
                     break
-                chunks.append(self._chunk(event))
+                add(chunk_of(event))
         finally:
             self._gather()
         return chunks
@@ -217,14 +220,14 @@ class _Decoder:
 
     def _parse(self, data: bytes, text: str | None) -> tuple[Any, Layout | None]:
         """The parse of one event's data, and its layout when it was read to learn a frame."""
-        if text is not None and self._misses < _MISSES_ALLOWED:
+        if text is not None and self._misses < _MISSES_ALLOWED and len(text) <= _LAYOUT_LIMIT:
             self._misses += 1
             layout = read_layout(text)
             if layout is not None:
                 return layout.payload, layout
         try:
             return _loads(data), None
-        except ValueError:
+        except (ValueError, RecursionError):
             raise self.interrupted(f"malformed event {data[:80]!r}") from None
 
     def _learn(self, layout: Layout) -> None:
@@ -246,9 +249,10 @@ class _Decoder:
             for frame in self._frames:
                 chunk = frame.chunk(text)
                 if chunk is not None:
-                    self._misses = 0
                     break
-        if chunk is None:
+        if chunk is not None:
+            self._misses = 0
+        else:
             payload, layout = self._parse(data, text)
             try:
                 chunk = ChatCompletionChunk.from_dict(payload)
