@@ -123,43 +123,48 @@ def _read(text: str, position: int, values: list[_Value], place: Place) -> tuple
 
 
 class Frame:
-    """The pieces two events shared, and how to build a chunk from the values between them.
+    """The pieces two events shared, and a reader of the values between them.
 
-    ``builder`` is a function compiled once from the typed chunk of the
-    learnt event (see ``_Source``): it calls the same model classes as
-    ``from_dict`` with the same constants, and takes the new values as its
-    arguments, so building a chunk costs only the constructors' calls.
+    The reader is a function compiled once for the frame (see
+    ``_reader_source``): it checks each piece in turn, scans each value
+    with the C scanner and builds the chunk by calling the same model
+    classes as ``from_dict``, with the same constants, so reading an event
+    costs the scans and the constructors' calls and nothing more.
     """
 
-    __slots__ = ("_builder", "_head", "_pieces")
+    __slots__ = ("_read",)
 
-    def __init__(self, pieces: list[str], builder: Callable[..., Any]) -> None:
-        self._head = pieces[0]
-        self._pieces = pieces[1:]
-        self._builder = builder
+    def __init__(self, read: Callable[[str], Any]) -> None:
+        self._read = read
 
     def chunk(self, text: str) -> Any:
-        """What ``build(json.loads(text))`` gives, if ``text`` is this frame around new values.
+        """What ``build(json.loads(text))`` gives if ``text`` is this frame around new values.
 
         None when it is not.
         """
-        head = self._head
-        if not text.startswith(head):
+        try:
+            return self._read(text)
+        except StopIteration:  # no JSON value where one should be
             return None
-        position = len(head)
-        values = []
-        for piece in self._pieces:
-            try:
-                value, position = scan(text, position)
-            except StopIteration:
-                return None
-            if not text.startswith(piece, position):
-                return None
-            values.append(value)
-            position += len(piece)
-        if position != len(text):
-            return None
-        return self._builder(*values)
+
+
+def _reader_source(pieces: list[str], build: str) -> str:
+    """The source of ``read(text)``: the values between ``pieces``, put into ``build``.
+
+    ``build`` is an expression of ``v0``, ``v1``…; the pieces themselves
+    are ``p0``, ``p1``… in the namespace the code runs in.
+    """
+    lines = ["def read(text):", "    if not text.startswith(p0):", "        return None"]
+    lines.append(f"    position = {len(pieces[0])}")
+    for index in range(1, len(pieces)):
+        lines += [
+            f"    v{index - 1}, position = scan(text, position)",
+            f"    if not text.startswith(p{index}, position):",
+            "        return None",
+            f"    position += {len(pieces[index])}",
+        ]
+    lines += ["    if position != len(text):", "        return None", f"    return {build}"]
+    return "\n".join(lines)
 
 
 def learn_frame(previous: Layout, current: Layout, build: Callable[[Any], Any]) -> Frame | None:
@@ -193,21 +198,21 @@ def learn_frame(previous: Layout, current: Layout, build: Callable[[Any], Any]) 
     pieces.append(current.text[end:])
     # Each differing value is replaced by a marker, to find where the model keeps it.
     markers = [_Marker() for _ in differing]
-    values = []
     for value, marker in zip(differing, markers, strict=True):
         container, key = value.place
-        values.append(container[key])
         container[key] = marker
-    names = ", ".join(f"v{index}" for index in range(len(markers)))
     source = _Source(markers)
+    namespace = source.namespace
+    namespace.update({f"p{index}": piece for index, piece in enumerate(pieces)}, scan=scan)
     try:
-        code = source.expression(build(fresh.payload))
-        # Only names made here are in the code; the constants and classes are in its namespace.
-        builder = eval(f"lambda {names}: {code}", source.namespace)
-        built = builder(*values)
+        code = _reader_source(pieces, source.expression(build(fresh.payload)))
+        # Only names made here are in the code; pieces, constants and classes are in its namespace.
+        exec(code, namespace)
+        frame = Frame(namespace["read"])
+        built = frame.chunk(current.text)
     except _CANNOT_BUILD:
         return None
-    return Frame(pieces, builder) if source.found == len(markers) and built == expected else None
+    return frame if source.found == len(markers) and built == expected else None
 
 
 class _Marker:

@@ -74,11 +74,6 @@ def _chunk_of(payload: Any) -> ChatCompletionChunk:
     return ChatCompletionChunk.from_dict(payload)
 
 
-def _absent(value: object) -> bool:
-    """True for a field left out or ``null``."""
-    return value is UNSET or value is None
-
-
 def _optional(value: object, kind: type | types.UnionType) -> bool:
     """True if ``value`` is of ``kind``, ``None`` or left out."""
     return value is None or value is UNSET or isinstance(value, kind)
@@ -98,23 +93,23 @@ class _CallPieces:
         call_id, kind, function = piece.id, piece.type_, piece.function
         if type(call_id) is str:
             self.call.id = call_id
-        elif not _absent(call_id):
+        elif call_id is not UNSET and call_id is not None:
             return False
         if type(kind) is str:
             self.call.type_ = kind
-        elif not _absent(kind):
+        elif kind is not UNSET and kind is not None:
             return False
         if type(function) is not FunctionCall:
-            return _absent(function)
+            return function is UNSET or function is None
         name, arguments = function.name, function.arguments
         if type(name) is str:
             self.function.name = name
-        elif not _absent(name):
+        elif name is not UNSET and name is not None:
             return False
         if type(arguments) is str:
             self._arguments.append(arguments)
             return True
-        return _absent(arguments)
+        return arguments is UNSET or arguments is None
 
     def gather(self) -> None:
         if self._arguments:
