@@ -9,8 +9,9 @@ around new values parses to the learnt payload with those values in their
 places, so reading the values alone (with the C scanner behind
 ``json.loads``) gives the same payload as parsing the whole event.
 
-No field is known here: frames serve any chunk shape, and every payload
-still goes through the generated ``ChatCompletionChunk.from_dict``.
+No field is known here: frames serve any chunk shape. What a frame builds
+is what ``ChatCompletionChunk.from_dict`` builds, checked on the event the
+frame is learnt from; other events go through ``from_dict`` itself.
 """
 
 from __future__ import annotations
@@ -122,30 +123,16 @@ def _read(text: str, position: int, values: list[_Value], place: Place) -> tuple
         position = _skip(text, position + 1)
 
 
-class Frame:
-    """The pieces two events shared, and a reader of the values between them.
+Frame = Callable[[str], Any]
+"""A frame's reader: what ``build(json.loads(text))`` gives if ``text`` is the frame
+around new values, else None; it raises ``StopIteration`` where a value should be
+and none is.
 
-    The reader is a function compiled once for the frame (see
-    ``_reader_source``): it checks each piece in turn, scans each value
-    with the C scanner and builds the chunk by calling the same model
-    classes as ``from_dict``, with the same constants, so reading an event
-    costs the scans and the constructors' calls and nothing more.
-    """
-
-    __slots__ = ("_read",)
-
-    def __init__(self, read: Callable[[str], Any]) -> None:
-        self._read = read
-
-    def chunk(self, text: str) -> Any:
-        """What ``build(json.loads(text))`` gives if ``text`` is this frame around new values.
-
-        None when it is not.
-        """
-        try:
-            return self._read(text)
-        except StopIteration:  # no JSON value where one should be
-            return None
+Each reader is compiled once for its frame (see ``_reader_source``): it checks
+each piece in turn, scans each value with the C scanner and builds the chunk by
+calling the same model classes as ``from_dict``, with the same constants, so
+reading an event costs the scans and the constructors' calls and nothing more.
+"""
 
 
 def _reader_source(pieces: list[str], build: str) -> str:
@@ -208,9 +195,9 @@ def learn_frame(previous: Layout, current: Layout, build: Callable[[Any], Any]) 
         code = _reader_source(pieces, source.expression(build(fresh.payload)))
         # Only names made here are in the code; pieces, constants and classes are in its namespace.
         exec(code, namespace)
-        frame = Frame(namespace["read"])
-        built = frame.chunk(current.text)
-    except _CANNOT_BUILD:
+        frame: Frame = namespace["read"]
+        built = frame(current.text)
+    except (StopIteration, *_CANNOT_BUILD):
         return None
     return frame if source.found == len(markers) and built == expected else None
 

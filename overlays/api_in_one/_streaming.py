@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,15 +67,6 @@ def _loads(data: bytes) -> Any:
     except (ValueError, StopIteration):
         return json.loads(data)
     return value if end == len(text) else json.loads(data)
-
-
-def _chunk_of(payload: Any) -> ChatCompletionChunk:
-    return ChatCompletionChunk.from_dict(payload)
-
-
-def _optional(value: object, kind: type | types.UnionType) -> bool:
-    """True if ``value`` is of ``kind``, ``None`` or left out."""
-    return value is None or value is UNSET or isinstance(value, kind)
 
 
 class _CallPieces:
@@ -228,7 +218,11 @@ class _Decoder:
     def _learn(self, layout: Layout) -> None:
         """Learn a frame from the last event read and this one, if they differ only in values."""
         previous, self._previous = self._previous, layout
-        frame = None if previous is None else learn_frame(previous, layout, _chunk_of)
+        frame = (
+            None
+            if previous is None
+            else learn_frame(previous, layout, ChatCompletionChunk.from_dict)
+        )
         if frame is not None:
             self._frames = [frame, *self._frames[: _MAX_FRAMES - 1]]
             self._previous = None
@@ -241,10 +235,13 @@ class _Decoder:
             text = None
         chunk, payload, layout = None, None, None
         if text is not None:
-            for frame in self._frames:
-                chunk = frame.chunk(text)
-                if chunk is not None:
-                    break
+            try:
+                for frame in self._frames:
+                    chunk = frame(text)
+                    if chunk is not None:
+                        break
+            except StopIteration:  # no JSON value where the frame has one
+                chunk = None
         if chunk is not None:
             self._misses = 0
         else:
@@ -302,11 +299,13 @@ class _Decoder:
 
     def _add_usage(self, chunk: ChatCompletionChunk, payload: Any, data: bytes) -> None:
         usage, credits = chunk.usage, chunk.credits_consumed
-        if not isinstance(usage, CompletionUsage) or not _optional(credits, int | float):
+        if not isinstance(usage, CompletionUsage):
             raise self._not_a_chunk(payload, data)
         self.result.usage = usage
-        if isinstance(credits, int | float):
+        if isinstance(credits, int | float) and not isinstance(credits, bool):
             self.result.credits_consumed = float(credits)
+        elif credits is not None and credits is not UNSET:
+            raise self._not_a_chunk(payload, data)
 
     def _not_a_chunk(self, payload: Any, data: bytes) -> ApiInOneError:
         """The typed error of an event that is valid JSON but no chunk: an error event, or junk."""
