@@ -634,3 +634,12 @@ def test_inconsistent_tool_turns_get_a_400(
     with pytest.raises(BadRequest, match=message):
         stream_chat(aio_client, {**TOOL_BODY, **change})
     assert aio_mock.state.balances[DEMO_KEY] == before
+
+
+def test_bytes_that_are_not_utf8_decode_as_replacement_characters() -> None:
+    """SSE streams are UTF-8 decoded as the standard says: a bad byte becomes U+FFFD."""
+    parts = [
+        b"data: " + _chunk("caf\xc3\xa9 \xff").encode("latin-1") + b"\n\n",
+        b"data: [DONE]\n\n",
+    ]
+    assert stream_chat(_client_answering(parts), BODY).until_done().text == "café \ufffd"
