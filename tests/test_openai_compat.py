@@ -193,6 +193,7 @@ def _result_turn(first: ChatCompletion) -> list[ChatCompletionMessageParam]:
         {"role": "user", "content": TOOL_QUESTION},
         {
             "role": "assistant",
+            "content": None,
             "tool_calls": [
                 {
                     "id": call.id,

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from ._catalogue import CATALOGUE
-from ._chat import check_messages, completion, stream_events, write_reply
+from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._files import result_extension, result_file
 from ._state import MockState, MockTask
@@ -263,9 +263,6 @@ class _Gateway:
         )
 
     def _chat(self, key: str, body: dict[str, Any], cost: float) -> Response:
-        problem = check_messages(body)
-        if problem is not None:
-            raise ApiError(400, problem)
         self.state.balances[key] -= cost
         reply = write_reply(body)
         if not body.get("stream", True):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Reply", "ToolCallReply", "check_messages", "completion", "stream_events", "write_reply"]
+__all__ = ["Reply", "ToolCallReply", "completion", "stream_events", "write_reply"]
 
 _WORDS = (
     "gateway",
@@ -107,35 +107,6 @@ def _text_of(content: Any) -> str:
     return ""
 
 
-def check_messages(body: dict[str, Any]) -> str | None:
-    """What is wrong with a valid-looking conversation that the schema cannot say, or None.
-
-    Content may be missing only on an assistant message with tool calls; a
-    ``tool`` message must answer a call an earlier assistant message made;
-    a ``tool_choice`` naming a function must name one of ``tools``.
-    """
-    calls: set[str] = set()
-    for index, message in enumerate(body["messages"]):
-        role = message["role"]
-        if role == "assistant":
-            calls.update(call.get("id", "") for call in message.get("tool_calls") or [])
-        if message.get("content") is None and not (
-            role == "assistant" and message.get("tool_calls")
-        ):
-            return f"body.messages[{index}]: 'content' is required on a {role} message"
-        if role == "tool" and message.get("tool_call_id") not in calls:
-            return (
-                f"body.messages[{index}]: a tool message must name the 'tool_call_id' "
-                "of a call an earlier assistant message made"
-            )
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict):
-        names = {tool["function"]["name"] for tool in body.get("tools") or []}
-        if choice["function"]["name"] not in names:
-            return f"body.tool_choice: no tool named {choice['function']['name']!r} in 'tools'"
-    return None
-
-
 def _tool_call(body: dict[str, Any], question: str, digest: bytes) -> ToolCallReply | None:
     """The call the mock makes for this request, by the rule in the module docstring."""
     tools, choice = body.get("tools") or [], body.get("tool_choice", "auto")
@@ -147,7 +118,11 @@ def _tool_call(body: dict[str, Any], question: str, digest: bytes) -> ToolCallRe
 
 
 def write_reply(body: dict[str, Any]) -> Reply:
-    """The reply to a validated chat request (``check_messages`` found nothing wrong)."""
+    """The reply to a chat request the spec's schema accepts.
+
+    Like the schema, the mock takes a ``tool`` message answering no
+    earlier call and a ``tool_choice`` naming a function not in ``tools``.
+    """
     messages = body["messages"]
     last = next((_text_of(m.get("content")) for m in reversed(messages) if m["role"] == "user"), "")
     digest = hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).digest()
