@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import os
 from typing import Any
@@ -50,6 +51,8 @@ class ApiInOneClient(AuthenticatedClient):
         """
         if isinstance(error, UnexpectedStatus):
             problem = "A status the spec does not document"
+        elif isinstance(error, json.JSONDecodeError):
+            problem = f"Not JSON ({response.headers.get('content-type', 'no content type')})"
         else:
             problem = (
                 f"JSON not of the documented shape ({type(error).__name__}: {str(error)[:200]})"

@@ -15,6 +15,7 @@ import asyncio
 import email.utils
 import json
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 _UNSENDABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 """The request itself is at fault: nothing was sent, and sending it again cannot help."""
+_FIELD_VALUE = re.compile(rb"([^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?")
+"""A header value h11 sends: no NUL, no line break, no surrounding whitespace."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,22 @@ def _reason(error: BaseException) -> str:
     return "no reason given"
 
 
+def _unsendable_header(request: httpx.Request) -> APIConnectionError | None:
+    """The error for a header value h11 would refuse, found before anything is sent.
+
+    h11's own error quotes the value, and httpcore logs that error at DEBUG
+    level: checked here first, a key read with its line end never reaches a log.
+    """
+    for name, value in request.headers.raw:
+        if _FIELD_VALUE.fullmatch(value) is None:
+            return APIConnectionError(
+                f"{request.method} {request.url.path} was not sent: the value of its "
+                f"{name.decode('latin-1')} header is not valid HTTP (a line break or another "
+                "control character, or surrounding whitespace)."
+            )
+    return None
+
+
 def _connection_error(
     request: httpx.Request, error: httpx.TransportError, *, idempotent: bool
 ) -> APIConnectionError:
@@ -271,6 +290,9 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
         request = _chat_wants_json(request)
+        unsendable = _unsendable_header(request)
+        if unsendable is not None:
+            raise unsendable
         attempt = 0
         while True:
             if self.budget is not None:
@@ -319,6 +341,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
         request = _chat_wants_json(request)
+        unsendable = _unsendable_header(request)
+        if unsendable is not None:
+            raise unsendable
         attempt = 0
         while True:
             if self.budget is not None:

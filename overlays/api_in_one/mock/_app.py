@@ -344,13 +344,17 @@ _MAX_DIGITS = 100
 def _parse_json(raw: bytes, max_depth: int) -> Any:
     """The request body as JSON, or a 400 for anything the mock could not answer or store.
 
-    Refused: bytes that are not UTF-8 JSON, ``NaN`` and ``Infinity`` (and
+    Refused: bytes that are not UTF-8 JSON (RFC 8259), ``NaN`` and ``Infinity`` (and
     numbers so large they overflow to it), integers of more than
     ``_MAX_DIGITS`` digits, nesting deeper than ``max_depth`` and strings
     holding unpaired surrogates, which no JSON answer could encode.
     """
     try:
-        body = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_int)
+        # Decoded first: json.loads would also take UTF-16 and UTF-32, which JSON may not be.
+        text = raw.decode("utf-8")
+        body = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_int
+        )
     except RecursionError:
         raise ApiError(400, f"Request body is nested deeper than {max_depth} levels") from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError among them
