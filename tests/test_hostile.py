@@ -31,10 +31,12 @@ from api_in_one import (
     ApiInOneError,
     APIResponseValidationError,
     NotFound,
+    RateLimited,
     aconnect,
     connect,
 )
 from api_in_one._spec import load_spec
+from api_in_one._transport import RetryPolicy, RetryTransport
 from api_in_one.cli import main
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 from api_in_one.mock._server import _serving
@@ -466,6 +468,69 @@ def test_a_broken_successful_answer_raises_a_typed_error_with_status_and_excerpt
         assert "may have been charged" in error.message
     if call == "create":
         assert "may have created a task" in error.message
+
+
+ODD_ERROR_BODIES = {
+    "a string for the error": {"error": "boom"},
+    "fields of the wrong types": {"error": {"code": "x", "message": ["a"], "type": 5}},
+    "a null error": {"error": None},
+    "an array": [],
+    "5 MB of text": "x" * 5_000_000,
+    "an HTML page": "<html><title>502 Bad Gateway</title></html>",
+}
+
+
+@pytest.mark.parametrize("status", [400, 401, 402, 404, 418, 500])
+@pytest.mark.parametrize("body", ODD_ERROR_BODIES.values(), ids=ODD_ERROR_BODIES)
+def test_an_error_answer_of_any_shape_gives_the_typed_error_of_its_status(
+    status: int, body: Any
+) -> None:
+    content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    error = _sync_error(httpx.Response(status, content=content), "create")
+    assert (
+        type(error).__name__
+        == {
+            400: "BadRequest",
+            401: "AuthenticationFailed",
+            402: "InsufficientCredits",
+            404: "NotFound",
+            418: "ApiInOneError",
+            500: "ServerError",
+        }[status]
+    )
+    assert error.status == status
+    assert str(status) in error.message
+    assert len(error.message) < 500
+
+
+RETRY_AFTERS = ["nan", "-inf", "-5", "", "soon", "inf", "1e999", "Fri, 01 Jan 9999 00:00:00 GMT"]
+OVER_THE_CAP = {"inf", "1e999", "Fri, 01 Jan 9999 00:00:00 GMT"}
+
+
+@pytest.mark.parametrize("retry_after", RETRY_AFTERS)
+def test_a_hostile_retry_after_never_makes_the_client_wait_past_the_cap(retry_after: str) -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": retry_after}),
+            httpx.Response(200, json={"code": 200, "message": "ok", "data": {"task_id": "n1"}}),
+        ]
+    )
+    slept: list[float] = []
+    transport = RetryTransport(
+        httpx.MockTransport(lambda request: next(answers)),
+        RetryPolicy(max_retries=1, backoff_base=0.001, retry_after_cap=60.0),
+        sleep=slept.append,
+    )
+    http = httpx.Client(transport=transport)
+    with connect(DEMO_KEY, base_url="https://apiin.one/api/v1", httpx_client=http) as client:
+        if retry_after in OVER_THE_CAP:
+            with pytest.raises(RateLimited, match="over the 60 s cap"):
+                create_image_generation.sync(client=client, body=CAT)
+            assert not slept
+        else:
+            create_image_generation.sync(client=client, body=CAT)
+            assert len(slept) == 1
+            assert 0 <= slept[0] <= 60
 
 
 def test_a_header_h11_refuses_is_neither_sent_again_nor_quoted_nor_flagged(
