@@ -149,12 +149,11 @@ def _decoded_json(
 def invalid_answer(
     request: httpx.Request, response: httpx.Response, problem: str
 ) -> APIResponseValidationError:
-    """The error for a successful answer that is not what the spec promises; ``problem`` says how.
+    """The error for a successful answer that is not what the spec promises.
 
-    ``problem`` starts the message, as in "Malformed JSON".
-
-    It carries the status and an excerpt of the body, and says that a task may
-    exist when the request was a create.
+    ``problem`` says how and starts the message, as in "Malformed JSON". The
+    error carries the status and an excerpt of the body, and says that a task
+    may exist when the request was a create.
     """
     return APIResponseValidationError(
         f"{problem} in the HTTP {response.status_code} answer to {request.method} "
@@ -200,7 +199,7 @@ def _connection_error(
         # h11's message quotes the offending header, which may be the key: never show it.
         return APIConnectionError(
             f"{where} was not sent: it is not valid HTTP (a header value holding a line break "
-            "or another control character, say). Nothing was sent."
+            "or another control character, say)."
         )
     cls = APITimeout if isinstance(error, httpx.TimeoutException) else APIConnectionError
     unsent = isinstance(error, (*_NOT_SENT, *_UNSENDABLE))
