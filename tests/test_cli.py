@@ -48,8 +48,18 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object
 CREATE_COMMANDS: dict[str, tuple[list[str], dict[str, object]]] = {
     "image": (["--model", "flux-2", "--prompt", "A red fox", "--seed", "7"], {"seed": 7}),
     "video": (
-        ["--model", "kling-3", "--prompt", "Waves", "--duration", "5", "--no-sound"],
-        {"duration": 5, "sound": False},
+        [
+            "--model",
+            "kling-3",
+            "--prompt",
+            "Waves",
+            "--duration",
+            "5",
+            "--no-sound",
+            "--resolution",
+            "540p",
+        ],
+        {"duration": 5, "sound": False, "resolution": "540p"},
     ),
     "music": (
         ["--model", "suno", "--gpt-description-prompt", "Calm piano", "--make-instrumental"],
