@@ -58,9 +58,9 @@ BENCH_ARGS ?= --with-test-time
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
 
-docs: docs/index.html
+docs: reference/index.html
 
-docs/index.html: openapi.yaml redocly.yaml
+reference/index.html: openapi.yaml redocly.yaml
 	$(REDOCLY) build-docs openapi.yaml --inlineBundle --title "API in One API reference" -o $@
 
 # Debian packages the tests drive, installed with apt when missing: headless

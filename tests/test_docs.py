@@ -75,7 +75,7 @@ class Tab:
 def reference() -> Path:
     built = subprocess.run(["make", "-C", str(ROOT), "docs"], capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
-    page = ROOT / "docs" / "index.html"
+    page = ROOT / "reference" / "index.html"
     assert '"disableTelemetry":true' in page.read_text(), "redocly.yaml must keep telemetry off"
     return page
 

@@ -95,7 +95,8 @@ class _EveryMethod:
 
 
 async def _routing_error(request: Request, error: Exception) -> Response:
-    """The router's 404 and 405 (paths outside the API, methods the files route lacks)."""
+    """The router's 404 and 405: paths outside the API or no route can match (a task id
+    holding a newline), methods the files route lacks."""
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
     if error.status_code == 404:
