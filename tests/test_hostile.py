@@ -35,7 +35,7 @@ from api_in_one import (
     aconnect,
     connect,
 )
-from api_in_one._spec import load_spec
+from api_in_one._operations import operations
 from api_in_one._transport import RetryPolicy, RetryTransport
 from api_in_one.cli import main
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
@@ -234,17 +234,15 @@ def test_random_paths_do_not_grow_the_request_counters(
 
 def _spec_requests() -> list[tuple[str, str, dict[str, Any]]]:
     """(method, path, example body) for every example body the spec gives."""
-    found = []
-    for path, item in load_spec()["paths"].items():
-        for method, operation in item.items():
-            content = operation.get("requestBody", {}).get("content", {})
-            for example in content.get("application/json", {}).get("examples", {}).values():
-                found.append((method.upper(), path, example["value"]))
-    return found
+    return [
+        (facts.method, facts.path, example)
+        for facts in operations()
+        for example in facts.examples.values()
+    ]
 
 
 SPEC_REQUESTS = _spec_requests()
-PATHS = sorted({path for _, path, _ in SPEC_REQUESTS} | {"/tasks/{task_id}"})
+PATHS = sorted({facts.path for facts in operations()})
 
 json_values = st.recursive(
     st.none()
