@@ -39,7 +39,7 @@ from api_in_one._operations import operations
 from api_in_one._transport import RetryPolicy, RetryTransport
 from api_in_one.cli import main
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
-from api_in_one.mock._server import _serving
+from api_in_one.mock._server import MockHost, _serving
 from api_in_one_client.api.chat import create_chat_completion
 from api_in_one_client.api.images import create_image_generation
 from api_in_one_client.api.tasks import get_task
@@ -177,6 +177,13 @@ def test_the_files_route_and_paths_outside_the_api_answer_in_the_envelope(
     for path in ("/", "/api", "/api/v2/tasks/x", "/files", "/files/a/b", "/%ff%00"):
         _envelope(httpx.get(root + path), 404)
     _envelope(httpx.request("BREW", root + "/coffee"), 404)
+
+
+def test_a_session_host_without_a_mock_answers_503_in_the_envelope(
+    request: pytest.FixtureRequest,
+) -> None:
+    host: MockHost = request.getfixturevalue("_aio_mock_host")  # the plugin's, with none mounted
+    _envelope(httpx.get(host.base_url + "/tasks/n1"), 503)
 
 
 def test_the_files_route_serves_only_results_that_exist(
@@ -543,6 +550,19 @@ def test_a_header_h11_refuses_is_neither_sent_again_nor_quoted_nor_flagged(
         assert not raised.value.may_have_created_task
         assert "was not sent" in raised.value.message
         assert SECRET not in str(raised.value)
+
+    async def run() -> APIConnectionError:
+        client = aconnect(DEMO_KEY, base_url=mock.base_url, **FAST)
+        client.get_async_httpx_client().headers["X-Trace"] = f" {SECRET_KEY}\x00"
+        async with client:
+            with pytest.raises(APIConnectionError) as raised:
+                await _async_call(client, "create")
+        return raised.value
+
+    error = asyncio.run(run())
+    assert not error.may_have_created_task
+    assert "X-Trace header" in error.message
+    assert SECRET not in str(error)
     assert mock.state.stats.received == 0
     assert SECRET not in caplog.text
 
