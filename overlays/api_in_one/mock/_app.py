@@ -393,10 +393,8 @@ def _check_values(body: Any, max_depth: int) -> None:
         if isinstance(value, (dict, list)):
             if depth > max_depth:
                 raise ApiError(400, f"Request body is nested deeper than {max_depth} levels")
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                pending.append((key, depth))
-                pending.append((item, depth + 1))
+            children = [*value, *value.values()] if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
         elif isinstance(value, str):
             try:
                 value.encode("utf-8")
