@@ -116,6 +116,7 @@ def _operation_changes(subject: str, operation: Mapping[str, Any]) -> Iterator[C
             operation["change"] == "removed", "spec", subject, f"operation {operation['change']}"
         )
         return
+    yield from _operation_attribute_changes(subject, operation.get("attributes", []))
     for parameter in operation.get("parameters", []):
         yield from _part_changes(subject, parameter["name"], parameter, request=True)
     body = operation.get("requestBody")
@@ -131,6 +132,33 @@ def _operation_changes(subject: str, operation: Mapping[str, Any]) -> Iterator[C
         for header in response.get("headers", []):
             where = f"{response['name']} {header['name']}"
             yield from _part_changes(subject, where, header, request=False)
+
+
+def _operation_attribute_changes(
+    subject: str, attributes: Sequence[Mapping[str, Any]]
+) -> Iterator[Change]:
+    """The operation's own keys: its operationId and first tag name the generated function."""
+    rest = []
+    for attribute in attributes:
+        key, before, after = attribute["key"], attribute.get("before"), attribute.get("after")
+        if key == "/operationId":
+            detail = (
+                f"operationId changed from {before} to {after}: the generated module is renamed"
+            )
+            yield Change(True, "spec", subject, detail)
+        elif key.startswith("/tags/"):
+            # The generated client files an operation under api/<its first tag>/.
+            tag = before if attribute["change"] == "removed" else after
+            removed = attribute["change"] == "removed"
+            detail = (
+                f"tag {tag!r} removed: the generated module may move"
+                if removed
+                else f"tag {tag!r} added"
+            )
+            yield Change(removed, "spec", subject, detail)
+        else:
+            rest.append(attribute)
+    yield from _part_changes(subject, "operation", {"attributes": rest}, request=True)
 
 
 def _part_changes(
