@@ -1,6 +1,7 @@
 """``make changes``: what changed for users of the client since the last release.
 
     python scripts/changes.py            # text report; exit 1 on an undeclared breaking change
+                                         # (2 when it cannot compare: no baseline, Optic failed)
     python scripts/changes.py --json     # the same report as JSON
     python scripts/changes.py --record   # cut a release: the working tree becomes the baseline
 
@@ -54,6 +55,10 @@ _LOWER_BOUNDS = ("minLength", "minItems", "minProperties", "minimum", "exclusive
 _EXACT_KEYWORDS = ("pattern", "format", "const", "multipleOf")
 
 
+class ChangeReportError(Exception):
+    """The report cannot be made: no baseline, no version, or Optic failed."""
+
+
 @dataclass(frozen=True)
 class Change:
     """One change a client user may notice: where, what, and whether it breaks."""
@@ -75,18 +80,23 @@ def spec_changes(old: Path, new: Path) -> list[Change]:
     old_spec, new_spec = _load_yaml(old), _load_yaml(new)
     if old_spec == new_spec:
         return []
+    command = [*OPTIC, "diff", str(old.resolve()), str(new.resolve()), "--json"]
     with tempfile.TemporaryDirectory() as scratch:
         # Optic looks for its config and a git repository in its working folder.
-        result = subprocess.run(
-            [*OPTIC, "diff", str(old.resolve()), str(new.resolve()), "--json"],
-            capture_output=True,
-            text=True,
-            cwd=scratch,
-            env={**os.environ, "OPTIC_TELEMETRY_LEVEL": "off"},
-            check=False,
-        )
+        try:
+            result = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                cwd=scratch,
+                env={**os.environ, "OPTIC_TELEMETRY_LEVEL": "off"},
+                check=False,
+            )
+        except FileNotFoundError as error:
+            raise ChangeReportError(f"{OPTIC[0]} not found: install Node.js and npm") from error
     if result.returncode != 0:
-        raise RuntimeError(f"optic diff failed ({result.returncode}):\n{result.stderr}")
+        output = (result.stderr + result.stdout).strip() or "no output"
+        raise ChangeReportError(f"{' '.join(command)} failed ({result.returncode}): {output}")
     operation_ids = {**_operation_ids(new_spec), **_operation_ids(old_spec)}
     changes: list[Change] = []
     for operation in json.loads(result.stdout)["operations"]:
@@ -536,10 +546,16 @@ class Report:
 
 def baseline_folder(root: Path) -> Path:
     """The one folder under release/: the last release."""
-    folders = [path for path in (root / "release").iterdir() if path.is_dir()]
+    release = root / "release"
+    folders = (
+        sorted(path.name for path in release.iterdir() if path.is_dir()) if release.is_dir() else []
+    )
     if len(folders) != 1:
-        raise RuntimeError(f"release/ must hold exactly one version folder, found {folders}")
-    return folders[0]
+        raise ChangeReportError(
+            f"{release} must hold one folder, the last release, not {folders}: "
+            "make release-baseline records one"
+        )
+    return release / folders[0]
 
 
 def project_version(root: Path) -> str:
@@ -548,7 +564,7 @@ def project_version(root: Path) -> str:
     project = re.search(r"^\[project\]\n(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
     found = project and re.search(r'^version\s*=\s*"([^"]+)"', project.group(1), re.MULTILINE)
     if not found:
-        raise RuntimeError("pyproject.toml has no [project] version")
+        raise ChangeReportError("pyproject.toml has no [project] version")
     return found.group(1)
 
 
@@ -617,10 +633,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true", help="make the working tree the baseline")
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder")
     args = parser.parse_args(argv)
-    if args.record:
-        print(f"recorded {record(args.root).relative_to(args.root)}")
-        return 0
-    report = check(args.root)
+    try:
+        if args.record:
+            print(f"recorded {record(args.root).relative_to(args.root)}")
+            return 0
+        report = check(args.root)
+    except ChangeReportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(json.dumps(report.as_json(), indent=2) if args.json else report.as_text())
     return 1 if report.problems else 0
 

@@ -231,3 +231,12 @@ def test_the_json_report_lists_what_the_text_report_does(
     assert {(entry["subject"], entry["detail"]) for entry in found["non_breaking"]} == (
         PYTHON_NON_BREAKING
     )
+
+
+def test_without_a_baseline_the_report_says_how_to_record_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = lay_out(tmp_path)
+    shutil.rmtree(root / "release")
+    assert changes.main(["--root", str(root)]) == 2
+    assert "make release-baseline records one" in capsys.readouterr().err
