@@ -361,16 +361,14 @@ def _enum_changes(name: str, old: Any, new: Any, *, request: bool) -> Iterator[t
     removed = [value for value in old if value not in new]
     added = [value for value in new if value not in old]
     if removed:
-        yield (
-            request,
-            f"enum value{'s' if len(removed) > 1 else ''} removed: {', '.join(map(str, removed))}",
-        )
+        yield request, f"{name} {_values(removed)} removed: {', '.join(map(str, removed))}"
     if added:
         # A response value the release does not know fails its parser.
-        yield (
-            not request,
-            f"enum value{'s' if len(added) > 1 else ''} added: {', '.join(map(str, added))}",
-        )
+        yield not request, f"{name} {_values(added)} added: {', '.join(map(str, added))}"
+
+
+def _values(values: Sequence[Any]) -> str:
+    return "values" if len(values) > 1 else "value"
 
 
 def _types(value: Any) -> set[str]:
