@@ -4,6 +4,7 @@
                                          # (2 when it cannot compare: no baseline, Optic failed)
     python scripts/changes.py --json     # the same report as JSON
     python scripts/changes.py --record   # cut a release: the working tree becomes the baseline
+                                         # (refused while a breaking change is undeclared)
 
 The last release is kept in the repository, under ``release/<version>/``: its
 ``openapi.yaml`` and the sources of its Python packages (``python/api_in_one``
@@ -632,14 +633,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder")
     args = parser.parse_args(argv)
     try:
-        if args.record:
+        report = check(args.root)
+        # A release is cut only once its breaking changes are declared.
+        if args.record and not report.problems:
             print(f"recorded {record(args.root).relative_to(args.root)}")
             return 0
-        report = check(args.root)
     except ChangeReportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(report.as_json(), indent=2) if args.json else report.as_text())
+    if args.record:
+        print("not recorded: declare the breaking changes first", file=sys.stderr)
     return 1 if report.problems else 0
 
 

@@ -212,12 +212,24 @@ def test_additions_alone_need_no_bump(tmp_path: Path) -> None:
 
 def test_recording_a_release_makes_the_working_tree_the_baseline(tmp_path: Path) -> None:
     root = lay_out(tmp_path, python="new", version="0.2.0", changelog="## [0.2.0]\n")
-    changes.record(root)
+    assert changes.main(["--root", str(root), "--record"]) == 0
     assert sorted(path.name for path in (root / "release").iterdir()) == ["0.2.0"]
     recorded = root / "release" / "0.2.0"
     assert (recorded / "openapi.yaml").read_bytes() == (root / "openapi.yaml").read_bytes()
     found = changes.check(root)
     assert (found.baseline, found.changes, found.problems) == ("0.2.0", [], [])
+
+
+def test_a_release_with_an_undeclared_breaking_change_is_not_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = lay_out(tmp_path, python="new")
+    assert changes.main(["--root", str(root), "--record"]) == 1
+    assert "not recorded" in capsys.readouterr().err
+    assert sorted(path.name for path in (root / "release").iterdir()) == ["0.1.0"]
+    assert (root / "release" / "0.1.0" / "python" / "api_in_one" / "__init__.py").read_text() == (
+        FIXTURES / "python" / "old" / "api_in_one" / "__init__.py"
+    ).read_text()
 
 
 def test_the_json_report_lists_what_the_text_report_does(
