@@ -66,7 +66,7 @@ class Change:
 
     breaking: bool
     area: str  # "spec" or "python"
-    subject: str  # "POST /images/generations (createImageGeneration)" or a Python path
+    subject: str  # "METHOD /path (operationId)" for the spec, a dotted public name for Python
     detail: str
 
     def line(self) -> str:
