@@ -185,6 +185,11 @@ def _part_changes(
         if change in ("added", "removed") and not segments:
             yield _whole_part_change(subject, part, change, after, request=request)
             continue
+        if not segments and (isinstance(before, dict) or isinstance(after, dict)):
+            # The media type or parameter itself: its schema is the node reported on.
+            before = before.get("schema") if isinstance(before, dict) else None
+            after = after.get("schema") if isinstance(after, dict) else None
+            segments = ["schema"]
         if (
             segments
             and segments[-1] not in ("schema", "properties", "items")
@@ -259,11 +264,21 @@ def _keyword_changes(
     for keyword in sorted(set(before) | set(after)):
         if keyword in _DOC_KEYWORDS or keyword.startswith("x-"):
             continue
+        if keyword in ("properties", "required") and set(at.split(".")) <= {"", "items"}:
+            # Optic lists each property of the node it reports on, and of its
+            # items, by itself with its "required" flag; beneath oneOf, then or
+            # else it does not.
+            continue
         old, new = before.get(keyword), after.get(keyword)
         if old == new:
             continue
         name = f"{at}{keyword}"
-        if keyword in ("items", "not") or isinstance(old, dict) or isinstance(new, dict):
+        if keyword == "if":
+            # A condition: which values meet it says nothing alone; its then/else do.
+            yield True, f"{name} changed: the condition of then/else (unclassified; review)"
+        elif keyword == "additionalProperties":
+            yield from _additional_properties_changes(name, old, new, request=request)
+        elif keyword in ("items", "not") or isinstance(old, dict) or isinstance(new, dict):
             yield from _keyword_changes(
                 old if isinstance(old, dict) else {},
                 new if isinstance(new, dict) else {},
@@ -305,6 +320,21 @@ def _keyword_changes(
         else:
             # Unknown to this classifier: flagged, so a person decides.
             yield True, f"{name} changed: {old!r} -> {new!r} (unclassified; review)"
+
+
+def _additional_properties_changes(
+    name: str, old: Any, new: Any, *, request: bool
+) -> Iterator[tuple[bool, str]]:
+    # Left out, additionalProperties is true: any other property is allowed.
+    old_open, new_open = old in (None, True), new in (None, True)
+    if old_open and new_open:
+        return
+    if old_open == new_open:
+        yield True, f"{name} changed: {old!r} -> {new!r} (unclassified; review)"
+    elif new_open:
+        yield not request, f"{name}: other properties now allowed (widened)"
+    else:
+        yield request, f"{name}: other properties now restricted (narrowed)"
 
 
 def _required_list_changes(

@@ -48,6 +48,11 @@ SPEC_BREAKING = {
         "200 response application/json field `format`: enum value added: webp",
     ),
     ("POST /images (createImage)", "request application/json field `tile`: removed"),
+    (
+        "POST /images (createImage)",
+        "request application/json: additionalProperties: other properties now restricted"
+        " (narrowed)",
+    ),
     ("POST /images (createImage)", "request application/json field `owner`: new required field"),
     (
         "POST /images (createImage)",
