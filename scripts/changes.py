@@ -587,6 +587,11 @@ def baseline_folder(root: Path) -> Path:
     return release / folders[0]
 
 
+def _has_baseline(root: Path) -> bool:
+    release = root / "release"
+    return release.is_dir() and any(path.is_dir() for path in release.iterdir())
+
+
 def project_version(root: Path) -> str:
     """``[project] version`` of pyproject.toml (read by pattern: tomllib is 3.11+)."""
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
@@ -642,9 +647,10 @@ def check(root: Path) -> Report:
 def record(root: Path) -> Path:
     """Make the working tree the last release: release/<version>/ replaces the old folder."""
     target = root / "release" / project_version(root)
-    for folder in (root / "release").iterdir():
-        if folder.is_dir():
-            shutil.rmtree(folder)
+    if _has_baseline(root):
+        for folder in (root / "release").iterdir():
+            if folder.is_dir():
+                shutil.rmtree(folder)
     (target / "python").mkdir(parents=True)
     shutil.copy2(root / "openapi.yaml", target / "openapi.yaml")
     for package, folder_name in PACKAGES.items():
@@ -663,6 +669,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder")
     args = parser.parse_args(argv)
     try:
+        if args.record and not _has_baseline(args.root):
+            # The first release, or an unpublished one recorded again on purpose.
+            print(f"recorded {record(args.root).relative_to(args.root)}")
+            return 0
         report = check(args.root)
         # A release is cut only once its breaking changes are declared.
         if args.record and not report.problems:

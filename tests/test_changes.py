@@ -269,3 +269,11 @@ def test_without_a_baseline_the_report_says_how_to_record_one(
     shutil.rmtree(root / "release")
     assert changes.main(["--root", str(root)]) == 2
     assert "make release-baseline records one" in capsys.readouterr().err
+
+
+def test_the_first_release_is_recorded_without_a_baseline(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, python="new")
+    shutil.rmtree(root / "release")
+    assert changes.main(["--root", str(root), "--record"]) == 0
+    found = changes.check(root)
+    assert (found.baseline, found.changes, found.problems) == ("0.1.0", [], [])
