@@ -21,7 +21,7 @@ the check. Two maintained tools do the comparing:
 A change is breaking when code written against the release can fail after it.
 The rule: a breaking change needs a major version bump in pyproject.toml (in
 0.y.z, a bump of y: semver's rule for 0.x) and a ``## [<version>]`` entry in
-CHANGELOG.md. Only a breach of that rule makes the exit status non-zero.
+CHANGELOG.md. Only a breach of that rule fails the report (exit status 1).
 """
 
 from __future__ import annotations
