@@ -12,8 +12,8 @@ import pytest
 
 from api_in_one import (
     ApiInOneClient,
-    NotFound,
-    ServerError,
+    InternalServerError,
+    NotFoundError,
     aconnect,
     async_download_results,
     async_stream_chat,
@@ -125,7 +125,7 @@ def test_with_options_sets_retries_and_timeout_for_its_calls_only() -> None:
     http = httpx.Client(transport=httpx.MockTransport(answer))
     with connect(DEMO_KEY, base_url=GATEWAY, httpx_client=http, backoff_base=0) as client:
         hasty = client.with_options(timeout=2.5, max_retries=0)
-        with pytest.raises(ServerError):
+        with pytest.raises(InternalServerError):
             get_task.sync("n0_t", client=hasty)
         assert [each.extensions["timeout"]["read"] for each in seen] == [2.5]
         seen.clear()
@@ -141,7 +141,7 @@ async def test_async_with_options_keeps_the_transport() -> None:
         DEMO_KEY, base_url=GATEWAY, httpx_client=http, rate_budget=budget, backoff_base=0
     )
     async with client:
-        with pytest.raises(ServerError):
+        with pytest.raises(InternalServerError):
             await get_task.asyncio("n0_t", client=client.with_options(max_retries=0))
         assert await get_task.asyncio("n0_t", client=client.with_headers({"X-Team": "a"}))
     assert budget.acquired == 2
@@ -154,7 +154,7 @@ def _mounted(answer: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -
 def test_a_caller_clients_mounts_go_through_the_wrapper() -> None:
     http = httpx.Client(**_mounted(_answers(503, 404)))
     client = connect(DEMO_KEY, base_url=GATEWAY, httpx_client=http, backoff_base=0)
-    with client, pytest.raises(NotFound):
+    with client, pytest.raises(NotFoundError):
         get_task.sync("n0_t", client=client)
     assert http.is_closed
 
@@ -163,6 +163,6 @@ def test_a_caller_clients_mounts_go_through_the_wrapper() -> None:
 async def test_an_async_caller_clients_mounts_go_through_the_wrapper() -> None:
     http = httpx.AsyncClient(**_mounted(_answers(503, 404)))
     async with aconnect(DEMO_KEY, base_url=GATEWAY, httpx_client=http, backoff_base=0) as client:
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             await get_task.asyncio("n0_t", client=client)
     assert http.is_closed

@@ -16,7 +16,7 @@ from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
 from ._client import ApiInOneClient
-from ._errors import ApiInOneError, TaskFailed
+from ._errors import ApiInOneError, TaskFailedError
 from ._schedule import Schedule
 from ._tasks import FAILED, TaskLike, task_id_of
 
@@ -57,7 +57,7 @@ def _deduplicated(tasks: Iterable[TaskLike]) -> list[str]:
 
 def _finish_one(task: Task) -> Task:
     if task.status.upper() == FAILED:
-        raise TaskFailed(task.task_id, task.status, _text(task.error_message), task)
+        raise TaskFailedError(task.task_id, task.status, _text(task.error_message), task)
     return task
 
 
@@ -81,7 +81,7 @@ def as_completed(
     at the rest, so most cost a single poll. The first poll of a task comes
     ``poll_interval`` after its creation (at once for a task from elsewhere);
     backoff then grows by 1.25x-1.5x, with jitter, up to ``max_poll_interval``.
-    Raises ``TaskTimeout`` for the first task found unfinished at the deadline.
+    Raises ``TaskTimeoutError`` for the first task found unfinished at the deadline.
     """
     schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
     while schedule:
@@ -180,7 +180,7 @@ def wait_for_task(
 ) -> Task:
     """Poll until the task finishes and return it.
 
-    Raises ``TaskFailed`` when it ends FAILED and ``TaskTimeout`` at the
+    Raises ``TaskFailedError`` when it ends FAILED and ``TaskTimeoutError`` at the
     deadline. Unknown statuses count as still running.
     """
     [finished] = as_completed(

@@ -14,6 +14,7 @@ import email.utils
 import json
 import random
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,7 +23,13 @@ from typing import Any
 import httpx
 
 from ._budget import RateBudget
-from ._errors import APIConnectionError, ApiInOneError, APITimeout, error_from_response
+from ._errors import (
+    REQUEST_ID_HEADER,
+    APIConnectionError,
+    ApiInOneError,
+    APITimeoutError,
+    error_from_response,
+)
 from ._task_log import TaskLog
 
 __all__ = ["AsyncRetryTransport", "RetryPolicy", "RetryTransport", "retry_after_seconds"]
@@ -61,6 +68,13 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _with_request_id(request: httpx.Request) -> httpx.Request:
+    """Give the request an ``X-Request-Id`` unless the caller set one; its retries keep it."""
+    if REQUEST_ID_HEADER not in request.headers:
+        request.headers[REQUEST_ID_HEADER] = f"req_{uuid.uuid4().hex}"
+    return request
 
 
 def _chat_wants_json(request: httpx.Request) -> httpx.Request:
@@ -148,9 +162,12 @@ class _Decision:
             if safe and retries_left:
                 self.retry, self.wait = True, policy.backoff(attempt)
                 return
-            cls = APITimeout if isinstance(error, httpx.TimeoutException) else APIConnectionError
+            cls = (
+                APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+            )
             self.error = cls(
-                f"{type(error).__name__} on {request.method} {request.url.path}: {error}",
+                f"{type(error).__name__} on {request.method} {request.url.path}: {error}.",
+                request_id=request.headers[REQUEST_ID_HEADER],
                 may_have_created_task=not idempotent and not isinstance(error, _NOT_SENT),
             )
             return
@@ -164,6 +181,7 @@ class _Decision:
         if status == 429 and retry_after is not None and retry_after > policy.retry_after_cap:
             self.error = error_from_response(
                 response,
+                request_id=request.headers[REQUEST_ID_HEADER],
                 retry_after=retry_after,
                 note=f"Retry-After {retry_after:g} s is over the {policy.retry_after_cap:g} s cap.",
             )
@@ -174,6 +192,7 @@ class _Decision:
             return
         self.error = error_from_response(
             response,
+            request_id=request.headers[REQUEST_ID_HEADER],
             retry_after=retry_after,
             may_have_created_task=status >= 500 and not idempotent,
         )
@@ -199,7 +218,7 @@ class RetryTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
-        request = _chat_wants_json(request)
+        request = _chat_wants_json(_with_request_id(request))
         attempt = 0
         while True:
             if self.budget is not None:
@@ -247,7 +266,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
-        request = _chat_wants_json(request)
+        request = _chat_wants_json(_with_request_id(request))
         attempt = 0
         while True:
             if self.budget is not None:
