@@ -18,6 +18,7 @@ from api_in_one_client import AuthenticatedClient
 from ._budget import RateBudget, TokenBucket
 from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
+from ._logs import configure_from_environment
 from ._task_log import TaskLog
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
@@ -149,6 +150,7 @@ class _Setup:
     @classmethod
     def of(cls, arguments: dict[str, Any]) -> _Setup:
         """From the keyword arguments of a ``connect``/``aconnect`` call."""
+        configure_from_environment()
         key, url = _settings(arguments["api_key"], arguments["base_url"])
         return cls(
             key,

@@ -19,6 +19,7 @@ from ._client import ApiInOneClient
 from ._errors import ApiInOneError, TaskFailedError
 from ._schedule import Schedule
 from ._tasks import FAILED, TaskLike, task_id_of
+from ._tracing import TaskWaits
 
 __all__ = [
     "as_completed",
@@ -49,6 +50,22 @@ def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
     if not isinstance(answer, TaskStatusResponse):
         raise ApiInOneError(f"Unexpected answer polling task {task_id}: {answer!r:.200}")
     return answer.data
+
+
+def _seen(
+    schedule: Schedule,
+    waits: TaskWaits,
+    task: Task,
+    sent: float,
+    on_progress: ProgressCallback | None,
+) -> bool:
+    """Tell the caller and the schedule of a poll's answer; True when the task finished."""
+    if on_progress is not None:
+        on_progress(task)
+    if not schedule.seen(task, sent):
+        return False
+    waits.finished(task)
+    return True
 
 
 def _deduplicated(tasks: Iterable[TaskLike]) -> list[str]:
@@ -84,16 +101,16 @@ def as_completed(
     Raises ``TaskTimeoutError`` for the first task found unfinished at the deadline.
     """
     schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
-    while schedule:
-        task_id, wait = schedule.next()
-        if wait:
-            time.sleep(wait)
-        sent = time.monotonic()
-        task = _data(get_task.sync(task_id, client=client), task_id)
-        if on_progress is not None:
-            on_progress(task)
-        if schedule.seen(task, sent):
-            yield task
+    with TaskWaits() as waits:
+        while schedule:
+            task_id, wait = schedule.next()
+            if wait:
+                time.sleep(wait)
+            sent = time.monotonic()
+            with waits.poll(task_id):
+                task = _data(get_task.sync(task_id, client=client), task_id)
+            if _seen(schedule, waits, task, sent, on_progress):
+                yield task
 
 
 async def async_as_completed(
@@ -107,16 +124,16 @@ async def async_as_completed(
 ) -> AsyncIterator[Task]:
     """Async ``as_completed``: yield each task as it finishes. Cancelling stops all polling."""
     schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
-    while schedule:
-        task_id, wait = schedule.next()
-        if wait:
-            await asyncio.sleep(wait)
-        sent = time.monotonic()
-        task = _data(await get_task.asyncio(task_id, client=client), task_id)
-        if on_progress is not None:
-            on_progress(task)
-        if schedule.seen(task, sent):
-            yield task
+    with TaskWaits() as waits:
+        while schedule:
+            task_id, wait = schedule.next()
+            if wait:
+                await asyncio.sleep(wait)
+            sent = time.monotonic()
+            with waits.poll(task_id):
+                task = _data(await get_task.asyncio(task_id, client=client), task_id)
+            if _seen(schedule, waits, task, sent, on_progress):
+                yield task
 
 
 def wait_for_tasks(

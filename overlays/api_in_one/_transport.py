@@ -31,6 +31,13 @@ from ._errors import (
     error_from_response,
 )
 from ._task_log import TaskLog
+from ._tracing import (
+    budget_waited,
+    retrying,
+    task_created,
+    traced_async_request,
+    traced_request,
+)
 
 __all__ = ["AsyncRetryTransport", "RetryPolicy", "RetryTransport", "retry_after_seconds"]
 
@@ -143,6 +150,8 @@ class _Decision:
     error: ApiInOneError | None
     retry: bool
     wait: float
+    reason: str
+    """Why the attempt failed, for the log: the status or the connection error."""
 
     def __init__(
         self,
@@ -155,6 +164,11 @@ class _Decision:
     ) -> None:
         self.response, self.body, self.error = response, None, None
         self.retry, self.wait = False, 0.0
+        self.reason = (
+            f"{type(error).__name__}: {error}"
+            if error
+            else f"HTTP {response and response.status_code}"
+        )
         idempotent = request.method in {"GET", "HEAD", "OPTIONS"}
         retries_left = attempt < policy.max_retries
         if error is not None:
@@ -216,13 +230,16 @@ class RetryTransport(httpx.BaseTransport):
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
         self.task_log = task_log
 
+    @traced_request
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
         request = _chat_wants_json(_with_request_id(request))
         attempt = 0
         while True:
             if self.budget is not None:
+                asked = time.monotonic()
                 self.budget.acquire()
+                budget_waited(request, time.monotonic() - asked)
             try:
                 decision = _Decision(
                     self.policy, request, attempt, response=self.inner.handle_request(request)
@@ -234,10 +251,11 @@ class RetryTransport(httpx.BaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None:
-                    self.task_log.record(request, decision.body)
+                    task_created(self.task_log.record(request, decision.body))
                 return decision.response
             if decision.response is not None:
                 decision.response.close()
+            retrying(request, decision.reason, decision.wait, attempt + 1, self.policy.max_retries)
             self.sleep(decision.wait)
             attempt += 1
 
@@ -264,13 +282,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
         self.task_log = task_log
 
+    @traced_async_request
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
         request = _chat_wants_json(_with_request_id(request))
         attempt = 0
         while True:
             if self.budget is not None:
+                asked = time.monotonic()
                 await self.budget.acquire_async()
+                budget_waited(request, time.monotonic() - asked)
             try:
                 response = await self.inner.handle_async_request(request)
                 if response.status_code >= 400 or _is_json(response):
@@ -283,10 +304,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None:
-                    self.task_log.record(request, decision.body)
+                    task_created(self.task_log.record(request, decision.body))
                 return decision.response
             if decision.response is not None:
                 await decision.response.aclose()
+            retrying(request, decision.reason, decision.wait, attempt + 1, self.policy.max_retries)
             await self.sleep(decision.wait)
             attempt += 1
 
