@@ -90,7 +90,9 @@ class ApiInOneClient(AuthenticatedClient):
             name = "async_transport" if self.is_async else "transport"
             retrying = copy.copy(self._async_transport if self.is_async else self._transport)
             if not isinstance(retrying, RetryTransport | AsyncRetryTransport):
-                raise TypeError("with_options(max_retries=...) needs a client from connect()")
+                raise TypeError(
+                    "with_options(max_retries=...) needs a client from connect() or aconnect()"
+                )
             retrying.policy = dataclasses.replace(retrying.policy, max_retries=max_retries)
             changes[name] = retrying
         return evolve(self, **changes)
