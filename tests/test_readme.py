@@ -107,11 +107,15 @@ def test_python_block(code: str, aio_mock: RunningMock, tmp_path: Path) -> None:
         assert any((tmp_path / "out").iterdir())
 
 
-@pytest.mark.parametrize("code", _params([b for b in PYTHON if "def test_" in b[1]]))
-def test_pytest_block(code: str, pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_from_readme=code)
+def test_pytest_blocks(pytester: pytest.Pytester) -> None:
+    # One pytest run for all of them: each run costs seconds of start-up.
+    blocks = {
+        "test_" + re.sub(r"\W", "_", name): code for name, code in PYTHON if "def test_" in code
+    }
+    assert blocks
+    pytester.makepyfile(**blocks)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=code.count("\ndef test_"))
+    result.assert_outcomes(passed=sum(code.count("\ndef test_") for code in blocks.values()))
 
 
 def _shell_lines() -> list[str]:
