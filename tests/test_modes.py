@@ -100,18 +100,28 @@ class CountingBudget:
 
 def test_derived_clients_keep_the_transport_budget_and_task_log() -> None:
     budget = CountingBudget()
-    http = httpx.Client(transport=httpx.MockTransport(_answers(200)))
+    seen: list[httpx.Request] = []
+    server = _answers(200)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return server(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
     with connect(DEMO_KEY, base_url=GATEWAY, httpx_client=http, rate_budget=budget) as client:
         derived = [
             client.with_headers({"X-Team": "a"}),
             client.with_timeout(httpx.Timeout(5.0)),
             client.with_options(timeout=5.0, max_retries=0),
+            client,
         ]
         for each in derived:
             created = create_image_generation.sync(client=each, body=CAT)
             assert isinstance(created, TaskCreated)
             assert client.task_log.get(task_id_of(created)) is not None
-    assert budget.acquired == 3
+    assert budget.acquired == 4
+    # with_headers leaves the client it was called on as it was.
+    assert [request.headers.get("X-Team") for request in seen] == ["a", None, None, None]
 
 
 def test_with_options_sets_retries_and_timeout_for_its_calls_only() -> None:
