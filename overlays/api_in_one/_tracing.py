@@ -10,6 +10,7 @@ only the log lines remain.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
@@ -53,8 +54,20 @@ Request = Callable[[Transport, httpx.Request], httpx.Response]
 AsyncRequest = Callable[[Transport, httpx.Request], Coroutine[Any, Any, httpx.Response]]
 
 
+def _tracing() -> bool:
+    """Whether spans go anywhere: ``opentelemetry-api`` is installed and a provider was set."""
+    return trace is not None and not isinstance(
+        trace.get_tracer_provider(), trace.ProxyTracerProvider | trace.NoOpTracerProvider
+    )
+
+
+def _observed() -> bool:
+    """Whether a call is worth its log line and span: skipped, it costs nothing extra."""
+    return logger.isEnabledFor(logging.INFO) or _tracing()
+
+
 def _remember(store: OrderedDict[str, Any], task_id: str) -> None:
-    if trace is None:
+    if not _tracing():
         return
     context = trace.get_current_span().get_span_context()
     if context.is_valid:
@@ -71,7 +84,7 @@ def _links(task_id: str, *stores: OrderedDict[str, Any]) -> list[Any]:
 
 
 def _span(name: str, links: Sequence[Any] = (), **attributes: Any) -> AbstractContextManager[Any]:
-    if trace is None:
+    if not _tracing():
         return nullcontext()
     kind = trace.SpanKind.CLIENT if "http.request.method" in attributes else trace.SpanKind.INTERNAL
     return trace.get_tracer("api_in_one").start_as_current_span(
@@ -134,6 +147,8 @@ def traced_request(handle: Request[Transport]) -> Request[Transport]:
 
     @functools.wraps(handle)
     def wrapper(transport: Transport, request: httpx.Request) -> httpx.Response:
+        if not _observed():
+            return handle(transport, request)
         with _call(request) as answered:
             response = handle(transport, request)
             answered(response)
@@ -147,6 +162,8 @@ def traced_async_request(handle: AsyncRequest[Transport]) -> AsyncRequest[Transp
 
     @functools.wraps(handle)
     async def wrapper(transport: Transport, request: httpx.Request) -> httpx.Response:
+        if not _observed():
+            return await handle(transport, request)
         with _call(request) as answered:
             response = await handle(transport, request)
             answered(response)
@@ -162,7 +179,7 @@ def retrying(request: httpx.Request, reason: str, wait: float, retry: int, retri
         "Retrying %s %s in %.2f s (retry %d of %d): %s",
         *(request.method, path, wait, retry, retries, reason),
     )
-    if trace is not None:
+    if _tracing():
         attributes: dict[str, str | float] = {
             "reason": reason,
             "wait_seconds": wait,
@@ -204,7 +221,7 @@ class TaskWaits:
         """Around one poll of ``task_id``: its request span becomes a child of the task's."""
         self._polls[task_id] = self._polls.get(task_id, 0) + 1
         logger.debug("Polling task %s (poll %d)", task_id, self._polls[task_id])
-        if trace is None:
+        if not _tracing():
             yield
             return
         span = self._spans.get(task_id)
@@ -248,7 +265,7 @@ class TaskWaits:
 
 
 def _download_span(task: Task) -> AbstractContextManager[Any]:
-    links = _links(task.task_id, _created, _waited) if trace is not None else []
+    links = _links(task.task_id, _created, _waited) if _tracing() else []
     return _span("download results", links, **{"api_in_one.task_id": task.task_id})
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import os
 import random
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -80,7 +80,7 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 def _with_request_id(request: httpx.Request) -> httpx.Request:
     """Give the request an ``X-Request-Id`` unless the caller set one; its retries keep it."""
     if REQUEST_ID_HEADER not in request.headers:
-        request.headers[REQUEST_ID_HEADER] = f"req_{uuid.uuid4().hex}"
+        request.headers[REQUEST_ID_HEADER] = f"req_{os.urandom(16).hex()}"
     return request
 
 
