@@ -48,7 +48,10 @@ def _schedule(
 
 def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
     if not isinstance(answer, TaskStatusResponse):
-        raise ApiInOneError(f"Unexpected answer polling task {task_id}: {answer!r:.200}")
+        raise ApiInOneError(
+            f"Unexpected answer polling task {task_id}: {answer!r:.200}. The gateway answered "
+            "outside its contract: report it with this answer, then wait for the task again."
+        )
     return answer.data
 
 
