@@ -46,10 +46,10 @@ import yaml
 
 from api_in_one import (
     ApiInOneError,
-    AuthenticationFailed,
-    BadRequest,
-    InsufficientCredits,
-    NotFound,
+    AuthenticationError,
+    BadRequestError,
+    InsufficientCreditsError,
+    NotFoundError,
     connect,
     stream_chat,
     wait_for_tasks,
@@ -377,7 +377,7 @@ def tour(strict: Prism, lenient: Prism, spec: dict[str, Any], recorder: Recorder
             completion = create_chat_completion.sync(client=client, body=body)
             assert isinstance(completion, models.ChatCompletion), completion
         with recorder.stage("proxy 404 getTask"):
-            _expect(NotFound, lambda: get_task.sync(MISSING_TASK, client=client))
+            _expect(NotFoundError, lambda: get_task.sync(MISSING_TASK, client=client))
         with recorder.stage("proxy 400 (Prism rejects it)", invalid_request=True):
             rejected = _expect(ApiInOneError, lambda: _create_invalid_image(client))
             assert rejected.status == 422, rejected
@@ -388,13 +388,15 @@ def tour(strict: Prism, lenient: Prism, spec: dict[str, Any], recorder: Recorder
             assert result.text, result
             assert result.usage is not None, result
         with recorder.stage("proxy 400 (mock answers)", invalid_request=True):
-            answered = _expect(BadRequest, lambda: _create_invalid_image(client))
+            answered = _expect(BadRequestError, lambda: _create_invalid_image(client))
             assert "prompt" in answered.message, answered
     with sdk(strict.url, UNKNOWN_KEY) as client, recorder.stage("proxy 401"):
-        _expect(AuthenticationFailed, lambda: get_task.sync(MISSING_TASK, client=client))
+        _expect(AuthenticationError, lambda: get_task.sync(MISSING_TASK, client=client))
     with sdk(strict.url, POOR_KEY) as client, recorder.stage("proxy 402"):
         body = models.ChatCompletionRequest.from_dict(bodies["oneShot"])
-        _expect(InsufficientCredits, lambda: create_chat_completion.sync(client=client, body=body))
+        _expect(
+            InsufficientCreditsError, lambda: create_chat_completion.sync(client=client, body=body)
+        )
     if recorder.stream_bodies != 1:
         recorder.problems.append(f"expected one whole-stream report, got {recorder.stream_bodies}")
     expected = [EXPECTED_LOCATION, EXPECTED_LOCATION]

@@ -186,10 +186,10 @@ def test_a_missing_key_is_a_usage_error_naming_the_variable(
     [
         (
             ["--api-key", POOR_KEY, "image", "--model", "flux-2", "--prompt", "A red fox"],
-            "aio: InsufficientCredits: Insufficient credits",
+            "aio: InsufficientCreditsError: Insufficient credits",
         ),
-        (["task", "get", "n404"], "aio: NotFound: "),
-        (["image", "--model", "flux-2", "--prompt", "ab"], "aio: BadRequest: "),
+        (["task", "get", "n404"], "aio: NotFoundError: "),
+        (["image", "--model", "flux-2", "--prompt", "ab"], "aio: BadRequestError: "),
     ],
 )
 def test_api_errors_exit_1_with_the_envelope_message_and_no_traceback(

@@ -11,7 +11,7 @@ import pytest
 from api_in_one import (
     APIConnectionError,
     ApiInOneClient,
-    NotFound,
+    NotFoundError,
     async_download_results,
     download_results,
 )
@@ -63,7 +63,7 @@ def test_a_failed_download_leaves_no_partial_file(
     aio_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
 ) -> None:
     files = aio_mock.base_url.removesuffix("/api/v1") + "/files"
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         download_results(
             aio_client, _task("n1", [_image_url(aio_mock), f"{files}/missing"]), tmp_path
         )

@@ -146,9 +146,20 @@ def test_error_responses_share_the_error_envelope(status: str) -> None:
         assert schema == {"$ref": "#/components/schemas/Error"}
 
 
+def test_error_responses_document_the_optional_request_id() -> None:
+    for name, response in SPEC["components"]["responses"].items():
+        if response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }:
+            header = response["headers"]["X-Request-Id"]
+            assert header == {"$ref": "#/components/headers/RequestId"}, name
+    assert SPEC["components"]["headers"]["RequestId"]["schema"] == {"type": "string"}
+
+
 def test_rate_limit_response_documents_optional_headers() -> None:
     headers = SPEC["components"]["responses"]["TooManyRequests"]["headers"]
     assert set(headers) == {
+        "X-Request-Id",
         "Retry-After",
         "X-RateLimit-Limit",
         "X-RateLimit-Remaining",

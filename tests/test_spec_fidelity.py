@@ -17,7 +17,7 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from api_in_one import ApiInOneClient, ServerError
+from api_in_one import ApiInOneClient, InternalServerError
 from api_in_one._operations import operations
 from api_in_one._spec import load_spec
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
@@ -198,7 +198,7 @@ def test_the_sdk_still_raises_a_503_before_the_generated_parser_runs(
     aio_mock: RunningMock, aio_client: ApiInOneClient
 ) -> None:
     aio_mock.state.faults.error_burst, aio_mock.state.faults.error_status = 1, 503
-    with pytest.raises(ServerError) as raised:
+    with pytest.raises(InternalServerError) as raised:
         create_image_generation.sync(
             client=aio_client, body=ImageGenerationRequest.from_dict(IMAGE)
         )
@@ -211,7 +211,7 @@ async def test_the_async_sdk_still_raises_a_503_before_the_generated_parser_runs
     aio_mock: RunningMock, aio_async_client: ApiInOneClient
 ) -> None:
     aio_mock.state.faults.error_burst, aio_mock.state.faults.error_status = 1, 503
-    with pytest.raises(ServerError) as raised:
+    with pytest.raises(InternalServerError) as raised:
         await create_image_generation.asyncio(
             client=aio_async_client, body=ImageGenerationRequest.from_dict(IMAGE)
         )

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import ipaddress
 import json
 import math
 import os
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from attrs import define, evolve, field
 
 from api_in_one_client import AuthenticatedClient
 from api_in_one_client.errors import UnexpectedStatus
 
 from ._budget import RateBudget, TokenBucket
+from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
+from ._logs import configure_from_environment
 from ._task_log import TaskLog
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
+
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:
+    from typing_extensions import Self
 
 __all__ = ["DEFAULT_BASE_URL", "ApiInOneClient", "aconnect", "connect"]
 
@@ -27,21 +39,44 @@ KEY_VARIABLE = "API_IN_ONE_API_KEY"
 BASE_URL_VARIABLE = "API_IN_ONE_BASE_URL"
 
 
+_SYNC_ONLY = (
+    "This client came from connect() and is sync-only: call the generated .sync() and "
+    ".sync_detailed() functions and the helpers without the async_ prefix "
+    "(wait_for_task, stream_chat, download_results), or make an async client with aconnect()."
+)
+_ASYNC_ONLY = (
+    "This client came from aconnect() and is async-only: await the generated .asyncio() and "
+    ".asyncio_detailed() functions and the async_ helpers (async_wait_for_task, "
+    "async_stream_chat, async_download_results), or make a sync client with connect()."
+)
+
+
+@define(repr=False)
 class ApiInOneClient(AuthenticatedClient):
-    """The generated ``AuthenticatedClient``, with a repr that never shows the key."""
+    """The generated ``AuthenticatedClient`` in one mode: sync from ``connect()``, async from
+    ``aconnect()``.
 
-    task_log: TaskLog | None = None
+    Every call goes through the transport that adds the rate budget, retries
+    and typed errors; using the other mode's calls raises ``TypeError`` rather
+    than going around it. The repr never shows the key.
+    """
+
+    task_log: TaskLog = field(factory=TaskLog, kw_only=True)
     """The tasks this client created, with when and how: waiting uses it to time its polls."""
+    is_async: bool = field(default=False, kw_only=True)
+    """True for a client from ``aconnect()``."""
 
-    def close(self) -> None:
-        """Close the sync connections; ``with connect() as client:`` does it on leaving."""
-        if self._client is not None:
-            self._client.close()
+    def get_httpx_client(self) -> httpx.Client:
+        """The sync httpx client; ``TypeError`` on a client from ``aconnect()``."""
+        if self.is_async:
+            raise TypeError(_ASYNC_ONLY)
+        return super().get_httpx_client()
 
-    async def aclose(self) -> None:
-        """Close the async connections; ``async with aconnect() as client:`` does it on leaving."""
-        if self._async_client is not None:
-            await self._async_client.aclose()
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The async httpx client; ``TypeError`` on a client from ``connect()``."""
+        if not self.is_async:
+            raise TypeError(_SYNC_ONLY)
+        return super().get_async_httpx_client()
 
     def unparsable_answer(self, response: httpx.Response, error: Exception) -> Exception:
         """An ``APIResponseValidationError`` with the status and an excerpt of the body.
@@ -59,10 +94,27 @@ class ApiInOneClient(AuthenticatedClient):
             )
         return invalid_answer(response.request, response, problem)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._base_url!r}, token='aio_***')"
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+    ) -> Self:
+        """A client with another timeout or retry count, for some calls.
 
-    __str__ = __repr__
+        It shares this client's connections, rate budget and task log, so
+        closing either closes the connections of both.
+        """
+        changes: dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = _as_timeout(timeout)
+        if max_retries is not None:
+            name = "async_transport" if self.is_async else "transport"
+            retrying = copy.copy(self._async_transport if self.is_async else self._transport)
+            if not isinstance(retrying, RetryTransport | AsyncRetryTransport):
+                raise TypeError(
+                    "with_options(max_retries=...) needs a client from connect() or aconnect()"
+                )
+            retrying.policy = dataclasses.replace(retrying.policy, max_retries=max_retries)
+            changes[name] = retrying
+        return evolve(self, **changes)
 
 
 def _settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
@@ -133,12 +185,50 @@ def _budget(
     return TokenBucket(requests_per_minute, fitting, per=60.0)
 
 
-def _client_kwargs(url: str, key: str, timeout: float | httpx.Timeout) -> dict[str, Any]:
-    return {
-        "base_url": url,
-        "headers": {"Authorization": f"Bearer {key}"},
-        "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-    }
+def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What ``connect`` and ``aconnect`` share: the checked settings, the policy and the budget."""
+
+    key: str
+    url: str
+    timeout: httpx.Timeout
+    policy: RetryPolicy
+    budget: RateBudget | None
+    task_log: TaskLog
+
+    @classmethod
+    def of(cls, arguments: dict[str, Any]) -> _Setup:
+        """From the keyword arguments of a ``connect``/``aconnect`` call."""
+        configure_from_environment()
+        key, url = _settings(arguments["api_key"], arguments["base_url"])
+        return cls(
+            key,
+            url,
+            _as_timeout(arguments["timeout"]),
+            RetryPolicy(
+                arguments["max_retries"],
+                arguments["backoff_base"],
+                retry_after_cap=arguments["retry_after_cap"],
+            ),
+            _budget(arguments["rate_budget"], arguments["requests_per_minute"], arguments["burst"]),
+            TaskLog(),
+        )
+
+    def client(self, **transport: Any) -> ApiInOneClient:
+        """The client, given ``transport=`` (sync) or ``async_transport=`` (async)."""
+        return ApiInOneClient(
+            base_url=self.url,
+            token=self.key,
+            timeout=self.timeout,
+            raise_on_unexpected_status=True,
+            task_log=self.task_log,
+            is_async="async_transport" in transport,
+            **transport,
+        )
 
 
 def connect(
@@ -163,30 +253,16 @@ def connect(
     replaces it (for example with one shared by many processes); a ``burst``
     the limit cannot refill is lowered to one below it. A key with surrounding
     whitespace is stripped; one holding control characters is refused with an
-    error that never shows it. A given
-    ``httpx_client`` is configured in place: its base URL, auth header and
-    timeout are set and its transport is wrapped. Chat requests made with the
-    generated ``create_chat_completion`` are sent with ``stream: false``, the
-    only answer it can parse; use ``stream_chat`` to stream.
+    error that never shows it. A given ``httpx_client`` sends every request,
+    with its mounts and proxies, under the retries and the budget; closing the
+    client closes it. The client is sync-only: its async calls raise
+    ``TypeError``. Chat requests made with the generated
+    ``create_chat_completion`` are sent with ``stream: false``, the only answer
+    it can parse; use ``stream_chat`` to stream.
     """
-    key, url = _settings(api_key, base_url)
-    policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
-    budget = _budget(rate_budget, requests_per_minute, burst)
-    settings = _client_kwargs(url, key, timeout)
-    log = TaskLog()
-    if httpx_client is None:
-        http = httpx.Client(
-            **settings, transport=RetryTransport(httpx.HTTPTransport(), policy, budget, log)
-        )
-    else:
-        http = httpx_client
-        http.base_url, http.timeout = settings["base_url"], settings["timeout"]
-        http.headers.update(settings["headers"])
-        http._transport = RetryTransport(http._transport, policy, budget, log)
-    client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
-    client.task_log = log
-    client.set_httpx_client(http)
-    return client
+    setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
+    inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    return setup.client(transport=RetryTransport(inner, setup.policy, setup.budget, setup.task_log))
 
 
 def aconnect(
@@ -202,23 +278,17 @@ def aconnect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
 ) -> ApiInOneClient:
-    """The async twin of ``connect``: use the generated ``asyncio``/``asyncio_detailed`` calls."""
-    key, url = _settings(api_key, base_url)
-    policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
-    budget = _budget(rate_budget, requests_per_minute, burst)
-    settings = _client_kwargs(url, key, timeout)
-    log = TaskLog()
-    if httpx_client is None:
-        http = httpx.AsyncClient(
-            **settings,
-            transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), policy, budget, log),
-        )
-    else:
-        http = httpx_client
-        http.base_url, http.timeout = settings["base_url"], settings["timeout"]
-        http.headers.update(settings["headers"])
-        http._transport = AsyncRetryTransport(http._transport, policy, budget, log)
-    client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
-    client.task_log = log
-    client.set_async_httpx_client(http)
-    return client
+    """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
+
+    Its sync calls raise ``TypeError``; ``async with aconnect() as client:``
+    closes it on leaving.
+    """
+    setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
+    inner = (
+        httpx.AsyncHTTPTransport()
+        if httpx_client is None
+        else AsyncCallerClientTransport(httpx_client)
+    )
+    return setup.client(
+        async_transport=AsyncRetryTransport(inner, setup.policy, setup.budget, setup.task_log)
+    )

@@ -14,6 +14,7 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.models import Task
 
 from ._errors import APIConnectionError, ApiInOneError, error_from_response
+from ._tracing import traced_async_download, traced_download
 
 __all__ = ["async_download_results", "download_results"]
 
@@ -40,6 +41,7 @@ def _timeout(client: AuthenticatedClient) -> httpx.Timeout:
     return client.get_httpx_client().timeout
 
 
+@traced_download
 def download_results(
     client: AuthenticatedClient,
     task: Task,
@@ -72,6 +74,7 @@ def download_results(
     return paths
 
 
+@traced_async_download
 async def async_download_results(
     client: AuthenticatedClient,
     task: Task,

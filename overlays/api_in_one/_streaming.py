@@ -13,7 +13,7 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.models import ChatCompletionChunk, ChatCompletionRequest, CompletionUsage
 
 from ._chunks import Frame, learn_frame, plain_choices, plain_chunk
-from ._errors import ApiInOneError, StreamInterrupted, StreamTimeout, error_from_envelope
+from ._errors import ApiInOneError, StreamInterruptedError, StreamTimeoutError, error_from_envelope
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
 
@@ -187,10 +187,10 @@ class _Decoder:
             result.credits_consumed = float(chunk.credits_consumed)
         return chunk
 
-    def interrupted(self, reason: str) -> StreamInterrupted:
+    def interrupted(self, reason: str) -> StreamInterruptedError:
         """The error for a stream that ends early, with the text received so far."""
         self._gather()
-        return StreamInterrupted(
+        return StreamInterruptedError(
             f"Chat stream ended before [DONE] ({reason}) after {len(self.result.text)} characters",
             partial_text=self.result.text,
         )
@@ -215,8 +215,8 @@ def _request(
     )
 
 
-def _timeout(idle_timeout: float, decoder: _Decoder) -> StreamTimeout:
-    return StreamTimeout(
+def _timeout(idle_timeout: float, decoder: _Decoder) -> StreamTimeoutError:
+    return StreamTimeoutError(
         f"No data from the chat stream for {idle_timeout:g} s", partial_text=decoder.result.text
     )
 
@@ -345,8 +345,8 @@ def stream_chat(
 
     Errors before the stream starts raise the typed errors at once; an error
     event inside the stream raises when iteration reaches it; no bytes for
-    ``idle_timeout`` seconds raises ``StreamTimeout``; a connection lost before
-    ``[DONE]`` raises ``StreamInterrupted`` with the text received so far.
+    ``idle_timeout`` seconds raises ``StreamTimeoutError``; a connection lost before
+    ``[DONE]`` raises ``StreamInterruptedError`` with the text received so far.
     """
     http = client.get_httpx_client()
     response = http.send(_request(http, body, idle_timeout), stream=True)

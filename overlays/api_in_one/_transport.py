@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import os
 import random
 import re
 import time
@@ -26,14 +27,22 @@ import httpx
 
 from ._budget import RateBudget
 from ._errors import (
+    REQUEST_ID_HEADER,
     APIConnectionError,
     ApiInOneError,
     APIResponseValidationError,
-    APITimeout,
+    APITimeoutError,
     error_from_response,
     excerpt,
 )
 from ._task_log import TaskLog
+from ._tracing import (
+    budget_waited,
+    retrying,
+    task_created,
+    traced_async_request,
+    traced_request,
+)
 
 __all__ = [
     "AsyncRetryTransport",
@@ -82,6 +91,13 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _with_request_id(request: httpx.Request) -> httpx.Request:
+    """Give the request an ``X-Request-Id`` unless the caller set one; its retries keep it."""
+    if REQUEST_ID_HEADER not in request.headers:
+        request.headers[REQUEST_ID_HEADER] = f"req_{os.urandom(16).hex()}"
+    return request
 
 
 def _chat_wants_json(request: httpx.Request) -> httpx.Request:
@@ -160,6 +176,8 @@ def invalid_answer(
         f"{request.url.path}: {excerpt(response.text)}",
         status=response.status_code,
         body=response.text[:500],
+        request_id=response.headers.get(REQUEST_ID_HEADER)
+        or request.headers.get(REQUEST_ID_HEADER),
         may_have_created_task=request.method not in _IDEMPOTENT,
         charged_only=_is_chat(request),
     )
@@ -186,7 +204,8 @@ def _unsendable_header(request: httpx.Request) -> APIConnectionError | None:
             return APIConnectionError(
                 f"{request.method} {request.url.path} was not sent: the value of its "
                 f"{name.decode('latin-1')} header is not valid HTTP (a line break or another "
-                "control character, or surrounding whitespace)."
+                "control character, or surrounding whitespace).",
+                request_id=request.headers.get(REQUEST_ID_HEADER),
             )
     return None
 
@@ -199,12 +218,14 @@ def _connection_error(
         # h11's message quotes the offending header, which may be the key: never show it.
         return APIConnectionError(
             f"{where} was not sent: it is not valid HTTP (a header value holding a line break "
-            "or another control character, say)."
+            "or another control character, say).",
+            request_id=request.headers.get(REQUEST_ID_HEADER),
         )
-    cls = APITimeout if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
     unsent = isinstance(error, (*_NOT_SENT, *_UNSENDABLE))
     return cls(
-        f"{type(error).__name__} on {where}: {_reason(error)}",
+        f"{type(error).__name__} on {where}: {_reason(error)}.",
+        request_id=request.headers.get(REQUEST_ID_HEADER),
         may_have_created_task=not idempotent and not unsent,
         charged_only=_is_chat(request),
     )
@@ -219,6 +240,8 @@ class _Decision:
     error: ApiInOneError | None
     retry: bool
     wait: float
+    reason: str
+    """Why the attempt failed, for the log: the status or the connection error."""
 
     def __init__(
         self,
@@ -231,6 +254,11 @@ class _Decision:
     ) -> None:
         self.response, self.body, self.error = response, None, None
         self.retry, self.wait = False, 0.0
+        self.reason = (
+            f"{type(error).__name__}: {error}"
+            if error
+            else f"HTTP {response and response.status_code}"
+        )
         idempotent = request.method in _IDEMPOTENT
         retries_left = attempt < policy.max_retries
         if error is not None:
@@ -252,6 +280,7 @@ class _Decision:
         if status == 429 and retry_after is not None and retry_after > policy.retry_after_cap:
             self.error = error_from_response(
                 response,
+                request_id=request.headers[REQUEST_ID_HEADER],
                 retry_after=retry_after,
                 note=f"Retry-After {retry_after:g} s is over the {policy.retry_after_cap:g} s cap.",
             )
@@ -262,6 +291,7 @@ class _Decision:
             return
         self.error = error_from_response(
             response,
+            request_id=request.headers[REQUEST_ID_HEADER],
             retry_after=retry_after,
             may_have_created_task=status >= 500 and not idempotent,
             charged_only=_is_chat(request),
@@ -286,16 +316,19 @@ class RetryTransport(httpx.BaseTransport):
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
         self.task_log = task_log
 
+    @traced_request
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
-        request = _chat_wants_json(request)
+        request = _chat_wants_json(_with_request_id(request))
         unsendable = _unsendable_header(request)
         if unsendable is not None:
             raise unsendable
         attempt = 0
         while True:
             if self.budget is not None:
+                asked = time.monotonic()
                 self.budget.acquire()
+                budget_waited(request, time.monotonic() - asked)
             try:
                 decision = _Decision(
                     self.policy, request, attempt, response=self.inner.handle_request(request)
@@ -307,10 +340,11 @@ class RetryTransport(httpx.BaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None:
-                    self.task_log.record(request, decision.body)
+                    task_created(self.task_log.record(request, decision.body))
                 return decision.response
             if decision.response is not None:
                 decision.response.close()
+            retrying(request, decision.reason, decision.wait, attempt + 1, self.policy.max_retries)
             self.sleep(decision.wait)
             attempt += 1
 
@@ -337,16 +371,19 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
         self.task_log = task_log
 
+    @traced_async_request
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
-        request = _chat_wants_json(request)
+        request = _chat_wants_json(_with_request_id(request))
         unsendable = _unsendable_header(request)
         if unsendable is not None:
             raise unsendable
         attempt = 0
         while True:
             if self.budget is not None:
+                asked = time.monotonic()
                 await self.budget.acquire_async()
+                budget_waited(request, time.monotonic() - asked)
             try:
                 response = await self.inner.handle_async_request(request)
                 if response.status_code >= 400 or not _is_event_stream(response):
@@ -359,10 +396,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None:
-                    self.task_log.record(request, decision.body)
+                    task_created(self.task_log.record(request, decision.body))
                 return decision.response
             if decision.response is not None:
                 await decision.response.aclose()
+            retrying(request, decision.reason, decision.wait, attempt + 1, self.policy.max_retries)
             await self.sleep(decision.wait)
             attempt += 1
 

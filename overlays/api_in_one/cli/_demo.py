@@ -36,7 +36,7 @@ from api_in_one_client.models import (
 
 from .._client import connect
 from .._downloads import download_results
-from .._errors import InsufficientCredits, TaskFailed
+from .._errors import InsufficientCreditsError, TaskFailedError
 from .._polling import as_completed, wait_for_task
 from .._streaming import stream_chat
 from ._output import TaskProgress, echo_stream
@@ -193,7 +193,7 @@ def _errors(
             _create(
                 poor, create_image_generation, ImageGenerationRequest("flux-2", "A costly picture")
             )
-        except InsufficientCredits as error:
+        except InsufficientCreditsError as error:
             console.print(f"  402 handled: {error.message}", soft_wrap=True)
             steps.append(Step("402 insufficient credits", "handled", error.type or ""))
     mock.faults.fail_next_tasks = 1
@@ -202,6 +202,6 @@ def _errors(
     )
     try:
         wait_for_task(client, created, poll_interval=0.2)
-    except TaskFailed as error:
+    except TaskFailedError as error:
         console.print(f"  FAILED handled: {error.task_id}: {error.error_message}")
         steps.append(Step("FAILED task", "handled", error.error_message or ""))

@@ -168,6 +168,7 @@ class _Gateway:
             response = await self._answer(request, operation, params, allowed)
         except ApiError as error:
             response = error.response()
+        response.headers["X-Request-Id"] = request.headers.get("x-request-id", "mock_unnamed")
         self.state.stats.statuses[response.status_code] += 1
         return response
 
