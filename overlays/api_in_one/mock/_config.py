@@ -63,3 +63,5 @@ class MockConfig:
     faults: Faults = field(default_factory=Faults)
     max_body_bytes: int = 1 << 20
     """Larger request bodies are answered with 400."""
+    drift: frozenset[str] = frozenset()
+    """Ways to break the spec on purpose, named in ``api_in_one.mock.DRIFTS`` (none by default)."""
