@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from .._budget import RateBudget, TokenBucket
-from .._client import connect
+from .._client import _settings, connect
 from .._errors import ApiInOneError, TaskFailed
 from .._operations import OperationFacts, operations
 from .._polling import wait_for_task
@@ -42,8 +42,8 @@ _RESULT_BYTES = 64 * 1024
 
 
 def run_conformance(
-    base_url: str,
-    api_key: str,
+    base_url: str | None = None,
+    api_key: str | None = None,
     *,
     max_credits: float,
     probe_rate_limit: bool = False,
@@ -69,11 +69,13 @@ def run_conformance(
 
     Requests are paced by ``rate_budget`` (default: a ``TokenBucket`` of
     ``requests_per_minute``). ``transport`` replaces the HTTP transport, e.g.
-    with an ``httpx.MockTransport``. Raises ``ApiInOneError`` for a missing key
-    or an unsafe base URL and ``ValueError`` for a negative ``max_credits``.
+    with an ``httpx.MockTransport``. The key and base URL default as for
+    ``connect()``. Raises ``ApiInOneError`` for a missing key or an unsafe base
+    URL and ``ValueError`` for a negative ``max_credits``.
     """
     if max_credits < 0 or math.isnan(max_credits):
         raise ValueError(f"max_credits must be 0 or more, got {max_credits!r}")
+    api_key, base_url = _settings(api_key, base_url)
     spec = load_spec() if spec is None else spec
     budget = rate_budget or TokenBucket(
         requests_per_minute, min(5, max(1, math.ceil(requests_per_minute) - 1)), per=60.0
