@@ -63,8 +63,9 @@ def run_conformance(
     examples run cheapest first, by the spec's credit facts, as long as they
     fit in ``max_credits``; each task is waited for and its result URLs are
     fetched. A request that could be charged if the server wrongly accepted
-    it (an invalid body) is only sent when that worst case fits too, so the
-    run never spends more than ``max_credits``. ``probe_rate_limit`` then
+    it (an invalid body, a wrong key) is only sent when that worst case fits
+    too, and counts as spent if it is accepted, so the run never spends more
+    than ``max_credits``. ``probe_rate_limit`` then
     exceeds the rate limit on purpose to check the 429 answer.
 
     Requests are paced by ``rate_budget`` (default: a ``TokenBucket`` of
@@ -157,7 +158,13 @@ class _Run:
         for facts in self.facts:
             example = _first_example(facts)
             self._check(
-                facts, "401 wrong key", 401, self._path(facts), example, key=WRONG_KEY, cost=0.0
+                facts,
+                "401 wrong key",
+                401,
+                self._path(facts),
+                example,
+                key=WRONG_KEY,
+                cost=_worst_cost(facts),
             )
             if facts.kind == "task-status":
                 self._check(facts, "404 unknown task", 404, self._path(facts), None, cost=0.0)
@@ -362,7 +369,7 @@ class _Run:
             problems.insert(0, f"expected HTTP {expected}, got {answer.status}")
         if accept is not None and answer.status == expected and answer.media_type != accept:
             problems.insert(0, f"asked for {accept}, got {answer.media_type or '(none)'}")
-        charged = cost if 200 <= answer.status < 300 and key is None else 0.0
+        charged = cost if 200 <= answer.status < 300 else 0.0
         self._result(facts, check, problems, answer, credits=charged)
         return answer
 

@@ -1,0 +1,275 @@
+"""run_conformance and aio conformance against the mock, clean and drifted, and against servers
+that break the contract in ways the mock does not: every drift reported, nothing crashes, and
+no run spends more than its cap."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api_in_one import TokenBucket
+from api_in_one._operations import operation, operations
+from api_in_one.cli import main
+from api_in_one.conformance import DRIFT, PASS, SKIPPED, ConformanceReport, run_conformance
+from api_in_one.mock import DEMO_KEY, DRIFTS, MockConfig, RunningMock, serve
+
+BALANCE = 1000.0
+WINDOW = 1.0
+"""The mock's rate window in seconds, so that a whole run paced under it takes about a second."""
+LIMIT = 200
+POLL_INTERVAL = 0.01
+TASK_TIMEOUT = 10.0
+ALL_EXAMPLES = sum(
+    facts.cost(example) or 0
+    for facts in operations()
+    if facts.kind in {"task", "chat"}
+    for example in facts.examples.values()
+)
+
+
+def _config(drift: frozenset[str] = frozenset()) -> MockConfig:
+    return MockConfig(
+        keys={DEMO_KEY: BALANCE},
+        requests_per_minute=LIMIT,
+        rate_window=WINDOW,
+        time_scale=0.002,
+        drift=drift,
+    )
+
+
+@pytest.fixture
+def mock() -> Iterator[RunningMock]:
+    with serve(_config()) as running:
+        yield running
+
+
+def _run(mock: RunningMock, max_credits: float, **options: Any) -> ConformanceReport:
+    budget = TokenBucket(LIMIT, 5, per=WINDOW)
+    return run_conformance(
+        mock.base_url,
+        DEMO_KEY,
+        max_credits=max_credits,
+        rate_budget=budget,
+        poll_interval=POLL_INTERVAL,
+        task_timeout=TASK_TIMEOUT,
+        **options,
+    )
+
+
+def _spent(mock: RunningMock) -> float:
+    return BALANCE - mock.state.balances[DEMO_KEY]
+
+
+def test_clean_mock_shows_no_drift_and_every_kind_of_check_passes(mock: RunningMock) -> None:
+    report = _run(mock, ALL_EXAMPLES, probe_rate_limit=True)
+
+    assert report.ok, report.to_markdown()
+    assert report.credits_spent == _spent(mock) == ALL_EXAMPLES
+    checks = {(result.operation, result.check) for result in report.results}
+    for facts in operations():
+        assert (facts.operation_id, "401 wrong key") in checks
+        assert any(op == facts.operation_id and c.startswith("400 ") for op, c in checks)
+        for name in facts.examples if facts.creates_task else ():
+            assert (facts.operation_id, f"example {name} results") in checks
+    chat = operation("chat").operation_id
+    assert {c for op, c in checks if op == chat} >= {
+        "example oneShot (JSON)",
+        "example streamed (streamed)",
+    }
+    assert ("getTask", "404 unknown task") in checks
+    assert ("getTask", "429 rate limit (probe)") in checks
+    # Only the probe, asked for, went over the limit; the paced checks never did.
+    assert mock.state.stats.statuses[429] == 1
+
+
+def test_the_cap_holds_and_the_mock_balance_proves_it(mock: RunningMock) -> None:
+    report = _run(mock, 7)
+
+    assert report.ok, report.to_markdown()
+    assert _spent(mock) == report.credits_spent <= 7
+    paid = [r for r in report.results if r.check.startswith("example ") and r.outcome == PASS]
+    skipped = [r for r in report.results if r.outcome == SKIPPED]
+    assert paid
+    assert skipped
+    assert all("credits" in r.detail for r in skipped)
+    assert mock.state.stats.statuses[429] == 0
+
+
+def test_a_zero_cap_spends_nothing_but_still_runs_the_free_checks(mock: RunningMock) -> None:
+    report = _run(mock, 0)
+
+    assert report.ok
+    assert _spent(mock) == report.credits_spent == 0
+    assert not mock.state.stats.tasks_created
+    assert [r for r in report.results if r.outcome == PASS and r.check.startswith("40")]
+
+
+EXPECTED_PROBLEM = {
+    "renamed-field": "'status' is a required property",
+    "unknown-status": "'QUEUED' is none of the documented values",
+    "no-rate-limit-headers": "header Retry-After is declared but was not sent",
+    "error-without-type": "'type' is a required property",
+    "html-502": "HTTP 502 is not a declared response",
+    "chunk-without-choices": "'choices' is a required property",
+    "undeclared-status": "HTTP 201 is not a declared response",
+}
+
+
+def test_every_drift_the_mock_offers_has_an_expected_report() -> None:
+    assert set(EXPECTED_PROBLEM) == set(DRIFTS)
+
+
+@pytest.mark.parametrize("drift", sorted(DRIFTS))
+def test_each_injected_drift_is_reported_without_a_crash(drift: str, tmp_path: Path) -> None:
+    with serve(_config(frozenset({drift}))) as mock:
+        report = _run(mock, 12, probe_rate_limit=drift == "no-rate-limit-headers")
+        spent = _spent(mock)
+
+    assert not report.ok
+    problems = [problem for result in report.drift for problem in result.problems]
+    assert any(EXPECTED_PROBLEM[drift] in problem for problem in problems), problems
+    assert all(result.excerpt for result in report.drift if result.status is not None)
+    assert spent == report.credits_spent <= 12
+    markdown, data = report.write(tmp_path)
+    assert EXPECTED_PROBLEM[drift] in markdown.read_text()
+    assert json.loads(data.read_text())["outcomes"]["drift"] == len(report.drift)
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def _against(handler: Handler, max_credits: float = 50) -> ConformanceReport:
+    return run_conformance(
+        "http://127.0.0.1:9/api/v1",
+        DEMO_KEY,
+        max_credits=max_credits,
+        rate_budget=TokenBucket(10_000, 5, per=1.0),
+        transport=httpx.MockTransport(handler),
+        poll_interval=POLL_INTERVAL,
+        task_timeout=TASK_TIMEOUT,
+    )
+
+
+def test_a_server_answering_plain_text_200_to_everything_is_all_drift() -> None:
+    report = _against(lambda request: httpx.Response(200, text="OK"))
+
+    assert not report.ok
+    problems = [p for result in report.drift for p in result.problems]
+    assert any("Content-Type 'text/plain' is not declared" in p for p in problems)
+    assert any("expected HTTP 401, got 200" in p for p in problems)
+
+
+def test_a_non_json_200_with_a_json_content_type_is_reported() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, content=b"{not json", headers={"Content-Type": "application/json"}
+        )
+
+    report = _against(handler)
+
+    assert any("the body is not JSON" in p for r in report.drift for p in r.problems)
+
+
+def test_lost_connections_and_garbage_streams_do_not_crash_the_run() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            raise httpx.ReadError("connection reset by peer", request=request)
+        if request.url.path.endswith("/chat/completions"):
+            stream = b"data: {broken\n\nevent: ping\n\ndata: {}\n\n"
+            return httpx.Response(
+                200, content=stream, headers={"Content-Type": "text/event-stream"}
+            )
+        body = {"code": 200, "message": "success", "data": {"task_id": "t1"}}
+        return httpx.Response(200, json=body)
+
+    report = _against(handler, max_credits=1000)
+
+    details = " ".join(p for r in report.drift for p in r.problems)
+    assert "no answer" in details
+    assert "data is not JSON" in details
+    assert "the stream ended without [DONE]" in details
+    assert "waiting failed" in details
+
+
+def test_a_server_that_accepts_invalid_bodies_cannot_make_the_run_overspend() -> None:
+    """Every accepted create is charged at the spec's price for its model (the most for none)."""
+    charged: list[float] = []
+    by_path = {facts.path: facts for facts in operations()}
+
+    def lenient(request: httpx.Request) -> httpx.Response:
+        facts = by_path.get(request.url.path.removeprefix("/api/v1"))
+        if request.method == "POST" and facts is not None:
+            body = json.loads(request.content)
+            price = facts.cost(body) if isinstance(body, dict) else None
+            charged.append(
+                price if price is not None else max(m.credits for m in facts.models.values())
+            )
+            return httpx.Response(
+                200, json={"code": 200, "message": "success", "data": {"task_id": "t"}}
+            )
+        return httpx.Response(
+            404, json={"error": {"code": 404, "message": "no", "type": "not_found"}}
+        )
+
+    report = _against(lenient, max_credits=15)
+
+    # The report counts an accepted invalid body at the most its operation can cost.
+    assert sum(charged) <= report.credits_spent <= 15
+    assert any("expected HTTP 400, got 200" in r.detail for r in report.drift)
+
+
+def test_the_key_never_reaches_the_report(tmp_path: Path) -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        said = request.headers["authorization"]
+        return httpx.Response(500, json={"error": {"code": 500, "message": said}})
+
+    report = _against(echo, max_credits=0)
+    markdown, data = report.write(tmp_path)
+
+    assert report.drift
+    for text in (markdown.read_text(), data.read_text()):
+        assert DEMO_KEY not in text
+        assert "Bearer aio_***" in text
+
+
+@pytest.fixture
+def minute_mock() -> Iterator[RunningMock]:
+    """A mock with a per-minute limit high enough for the command's own pacing to be quick."""
+    with serve(MockConfig(keys={DEMO_KEY: BALANCE}, requests_per_minute=6000)) as running:
+        yield running
+
+
+def test_cli_exit_codes_and_report_files(minute_mock: RunningMock, tmp_path: Path) -> None:
+    mock = minute_mock
+    common = ["--base-url", mock.base_url, "--api-key", DEMO_KEY, "--max-credits", "0"]
+    common += ["--requests-per-minute", "6000"]
+
+    assert main(["conformance", *common, "--report", str(tmp_path / "clean")]) == 0
+    report = json.loads((tmp_path / "clean" / "conformance.json").read_text())
+    assert report["outcomes"]["drift"] == 0
+    assert report["credits_spent"] == 0
+    assert "Credits spent: 0 of at most 0" in (tmp_path / "clean" / "conformance.md").read_text()
+
+    mock.state.balances.pop(DEMO_KEY)  # the key stops working: every check drifts
+    assert main(["conformance", *common, "--report", str(tmp_path / "drift")]) == 1
+    assert json.loads((tmp_path / "drift" / "conformance.json").read_text())["outcomes"][DRIFT]
+
+    assert main(["conformance", "--max-credits", "-1"]) == 2
+    insecure = ["--base-url", "http://example.com/api/v1", "--api-key", DEMO_KEY]
+    assert main(["conformance", *insecure, "--max-credits", "1"]) == 2
+
+
+def test_conformance_exports_are_sorted_and_documented() -> None:
+    import api_in_one.conformance as package
+
+    public = {name for name in vars(package) if not name.startswith("_")}
+    assert set(package.__all__) == {n for n in public if not inspect.ismodule(getattr(package, n))}
+    assert package.__all__ == sorted(package.__all__, key=lambda n: (not n.isupper(), n))
+    for name in ("CheckResult", "ConformanceReport", "run_conformance"):
+        assert inspect.getdoc(getattr(package, name))
