@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,49 @@ from api_in_one.mock import served_responses
 
 FOLDER_KEY = "contract_coverage_folder"
 _folder = pytest.StashKey[Path]()
-_missing = pytest.StashKey[list[str]]()
+
+
+def write_counts(folder: Path, name: str, counts: Mapping[tuple[str, int], int]) -> None:
+    """Save one process's counts as ``<name>.json`` in ``folder``."""
+    rows = [[operation, status, count] for (operation, status), count in counts.items()]
+    (folder / f"{name}.json").write_text(json.dumps(rows))
+
+
+def read_counts(folder: Path) -> Counter[tuple[str, str]]:
+    """Every process's counts in ``folder``, added up, by (operationId, status as text)."""
+    produced: Counter[tuple[str, str]] = Counter()
+    for part in folder.glob("*.json"):
+        for operation, status, count in json.loads(part.read_text()):
+            produced[operation, str(status)] += count
+    return produced
+
+
+def coverage(
+    produced: Mapping[tuple[str, str], int], spec: Mapping[str, Any] | None = None
+) -> tuple[list[str], list[str]]:
+    """(a table line per operation, the declared and reachable responses never produced)."""
+    spec = load_spec() if spec is None else spec
+    lines, missing = [], []
+    for facts in operations(spec):
+        declared = spec["paths"][facts.path][facts.method.lower()].get("responses", {})
+        cells = []
+        for status in declared:
+            count = produced.get((facts.operation_id, status), 0)
+            if count:
+                cells.append(f"{status}:{count}")
+            elif status in facts.unreachable_responses:
+                cells.append(f"{status}:unreachable")
+            else:
+                cells.append(f"{status}:NEVER")
+                missing.append(f"{facts.operation_id} {status}")
+        undeclared = sorted(
+            status
+            for (operation, status), count in produced.items()
+            if operation == facts.operation_id and status not in declared and count
+        )
+        extra = f"  undeclared: {', '.join(undeclared)}" if undeclared else ""
+        lines.append(f"{facts.operation_id:24} {' '.join(cells)}{extra}")
+    return lines, missing
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,54 +91,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     folder = config.stash[_folder]
     worker_input: dict[str, Any] | None = getattr(config, "workerinput", None)
     name = worker_input["workerid"] if worker_input is not None else "controller"
-    served = [
-        [operation, status, count] for (operation, status), count in served_responses().items()
-    ]
-    (folder / f"{name}.json").write_text(json.dumps(served))
+    write_counts(folder, name, served_responses())
     if worker_input is not None or not _whole_suite(session):
         return
-    produced: Counter[tuple[str, str]] = Counter()
-    for part in folder.glob("*.json"):
-        for operation, status, count in json.loads(part.read_text()):
-            produced[operation, str(status)] += count
-    missing = _report(config, produced)
-    config.stash[_missing] = missing
-    if missing and session.exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def _whole_suite(session: pytest.Session) -> bool:
-    """True when pytest ran every test it collected from the configured test paths."""
-    config = session.config
-    selected = config.getoption("keyword") or config.getoption("markexpr")
-    named = [arg for arg in config.args if arg not in config.getini("testpaths")]
-    return not (selected or named or config.getoption("lf") or session.testscollected == 0)
-
-
-def _report(config: pytest.Config, produced: Counter[tuple[str, str]]) -> list[str]:
-    """Print the table; return the declared, reachable responses nothing produced."""
-    spec = load_spec()
-    lines, missing = [], []
-    for facts in operations():
-        declared = spec["paths"][facts.path][facts.method.lower()].get("responses", {})
-        cells = []
-        for status in declared:
-            count = produced[facts.operation_id, status]
-            reason = facts.unreachable_responses.get(status)
-            if count:
-                cells.append(f"{status}:{count}")
-            elif reason is not None:
-                cells.append(f"{status}:unreachable")
-            else:
-                cells.append(f"{status}:NEVER")
-                missing.append(f"{facts.operation_id} {status}")
-        undeclared = sorted(
-            status
-            for (operation, status) in produced
-            if operation == facts.operation_id and status not in declared
-        )
-        extra = f"  undeclared: {', '.join(undeclared)}" if undeclared else ""
-        lines.append(f"{facts.operation_id:24} {' '.join(cells)}{extra}")
+    lines, missing = coverage(read_counts(folder))
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_sep("-", "contract coverage: answers produced per operation x status")
@@ -109,4 +108,14 @@ def _report(config: pytest.Config, produced: Counter[tuple[str, str]]) -> list[s
                 "x-unreachable-responses in openapi.yaml with the reason)",
                 red=True,
             )
-    return missing
+    if missing and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _whole_suite(session: pytest.Session) -> bool:
+    """True when pytest ran every test of its configured paths: no paths named, none selected."""
+    config = session.config
+    selected = config.getoption("keyword") or config.getoption("markexpr")
+    named = config.args_source == pytest.Config.ArgsSource.ARGS
+    last_failed = config.getoption("lf", False)
+    return not (selected or named or last_failed or session.testscollected == 0)
