@@ -58,14 +58,20 @@ def invalid_bodies(
     tells whether the spec rejects a body (a broken rule inside a ``oneOf``
     may leave another branch that accepts it).
     """
+    candidates = [c for c in _candidates(schema, valid, resolve) if is_invalid(c[2].value)]
     found: list[Invalid] = []
     kinds: set[str] = set()
-    for kind, invalid in _candidates(schema, valid, resolve):
-        if kind not in kinds and is_invalid(invalid.value):
+    # First one rule per property, for variety; then any property for the kinds still missing.
+    for fresh_properties in (True, False):
+        used: set[str] = set()
+        for kind, name, invalid in candidates:
+            if len(found) == limit:
+                return found
+            if kind in kinds or (fresh_properties and name in used):
+                continue
             kinds.add(kind)
+            used.add(name)
             found.append(invalid)
-        if len(found) == limit:
-            break
     return found
 
 
@@ -79,19 +85,20 @@ def invalid_parameter(name: str, schema: Mapping[str, Any]) -> Invalid | None:
 
 def _candidates(
     schema: Mapping[str, Any], valid: Mapping[str, Any], resolve: Resolver
-) -> Iterator[tuple[str, Invalid]]:
+) -> Iterator[tuple[str, str, Invalid]]:
+    """(kind of rule, property, the invalid body) for every rule the schema lets us break."""
     schema = resolve(schema)
     for name in schema.get("required", []):
         if name in valid:
             body = {key: value for key, value in valid.items() if key != name}
-            yield "required", Invalid(f"required {name} missing", body)
+            yield "required", name, Invalid(f"required {name} missing", body)
             break
     properties: Mapping[str, Any] = schema.get("properties", {})
     for name, raw in properties.items():
         for kind, rule, value in _broken_values(name, resolve(raw)):
             body = copy.deepcopy(dict(valid))
             body[name] = value
-            yield kind, Invalid(rule, body)
+            yield kind, name, Invalid(rule, body)
 
 
 def _broken_values(name: str, node: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:

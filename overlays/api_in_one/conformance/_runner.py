@@ -1,11 +1,12 @@
 """A conformance run: free checks, then the spec's examples within a credit cap, then the report.
 
-Every request goes through ``connect()``'s rate budget, so the run stays
-under the server's limit; only ``probe_rate_limit`` exceeds it, on purpose
-and last. Every answer is kept raw by a recording transport under the SDK's
-own, so that drift is judged on the bytes the server sent, whatever the SDK
-makes of them, and a server that breaks the contract in any way ends up in
-the report rather than in a traceback.
+Every request is paced by one rate budget, so the run stays under the
+server's limit; only ``probe_rate_limit`` exceeds it, on purpose and last.
+The checks send their requests exactly as built; waiting for tasks is the
+SDK's ``wait_for_task``. Both go through a recording transport that keeps
+every answer whole, so that drift is judged on the bytes the server sent,
+whatever the SDK makes of them, and a server that breaks the contract in
+any way ends up in the report rather than in a traceback.
 """
 
 from __future__ import annotations
@@ -21,15 +22,24 @@ from typing import Any
 import httpx
 
 from .._budget import RateBudget, TokenBucket
-from .._client import _settings, connect
-from .._errors import ApiInOneError, TaskFailed
+from .._client import ApiInOneClient, _settings, connect
+from .._errors import TaskFailed
 from .._operations import OperationFacts, operations
 from .._polling import wait_for_task
 from .._spec import load_spec
 from .._tasks import SUCCESS, task_id_of
 from ._contract import Answer, Contract
 from ._invalid import invalid_bodies, invalid_parameter
-from ._report import DRIFT, PASS, SKIPPED, CheckResult, ConformanceReport, excerpt_of, redact
+from ._report import (
+    DRIFT,
+    PASS,
+    SKIPPED,
+    CheckResult,
+    ConformanceReport,
+    Outcome,
+    excerpt_of,
+    redact,
+)
 
 __all__ = ["run_conformance"]
 
@@ -63,9 +73,9 @@ def run_conformance(
     examples run cheapest first, by the spec's credit facts, as long as they
     fit in ``max_credits``; each task is waited for and its result URLs are
     fetched. A request that could be charged if the server wrongly accepted
-    it (an invalid body, a wrong key) is only sent when that worst case fits
-    too, and counts as spent if it is accepted, so the run never spends more
-    than ``max_credits``. ``probe_rate_limit`` then
+    it (an invalid body) is only sent when that worst case fits too, and
+    counts as spent if it is accepted, so the run never spends more than
+    ``max_credits``. ``probe_rate_limit`` then
     exceeds the rate limit on purpose to check the 429 answer.
 
     Requests are paced by ``rate_budget`` (default: a ``TokenBucket`` of
@@ -94,6 +104,14 @@ def run_conformance(
         timeout=timeout,
         httpx_client=http,
     )
+    # The checks' own requests bypass the SDK's transport, which would turn an invalid
+    # body into a valid one (it sets chat's ``stream``) or retry it; they share its budget.
+    raw = httpx.Client(
+        transport=recorder,
+        base_url=base_url,
+        headers={"Authorization": f"Bearer {api_key}"},
+        timeout=timeout,
+    )
     files = httpx.Client(
         transport=transport or httpx.HTTPTransport(), timeout=timeout, follow_redirects=True
     )
@@ -101,6 +119,8 @@ def run_conformance(
         contract=Contract(spec),
         facts=operations(spec),
         client=client,
+        raw=raw,
+        budget=budget,
         recorder=recorder,
         files=files,
         key=api_key,
@@ -108,7 +128,7 @@ def run_conformance(
         poll_interval=poll_interval,
         task_timeout=task_timeout,
     )
-    with client, files:
+    with client, raw, files:
         run.free_checks()
         run.paid_checks()
         if probe_rate_limit:
@@ -144,7 +164,9 @@ class _Recorder(httpx.BaseTransport):
 class _Run:
     contract: Contract
     facts: tuple[OperationFacts, ...]
-    client: Any
+    client: ApiInOneClient
+    raw: httpx.Client
+    budget: RateBudget
     recorder: _Recorder
     files: httpx.Client
     key: str
@@ -164,7 +186,7 @@ class _Run:
                 self._path(facts),
                 example,
                 key=WRONG_KEY,
-                cost=_worst_cost(facts),
+                cost=0.0,  # nothing can be charged to the account of a key that was not sent
             )
             if facts.kind == "task-status":
                 self._check(facts, "404 unknown task", 404, self._path(facts), None, cost=0.0)
@@ -307,24 +329,17 @@ class _Run:
     def probe_rate_limit(self, limit: int) -> None:
         facts = next((f for f in self.facts if f.kind == "task-status"), self.facts[0])
         check = "429 rate limit (probe)"
-        http = self.client.get_httpx_client()
-        probe = httpx.Client(
-            transport=self.recorder,
-            base_url=http.base_url,
-            headers={"Authorization": f"Bearer {self.key}"},
-            timeout=http.timeout,
-        )
         answer: Answer | None = None
         sent = 0
-        with probe:
-            while sent < limit and answer is None:
-                sent += 1
-                try:
-                    probe.get(self._path(facts))
-                except httpx.HTTPError:
-                    break
-                if self.recorder.answers[-1].status == 429:
-                    answer = self.recorder.answers[-1]
+        # Unpaced on purpose: this is the one check that goes over the limit.
+        while sent < limit and answer is None:
+            sent += 1
+            try:
+                self.raw.get(self._path(facts))
+            except httpx.HTTPError:
+                break
+            if self.recorder.answers[-1].status == 429:
+                answer = self.recorder.answers[-1]
         if answer is None:
             self._add(facts, check, SKIPPED, f"no 429 after {sent} requests")
             return
@@ -374,13 +389,10 @@ class _Run:
         return answer
 
     def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> str | None:
-        """Send through the SDK's client; the recorder keeps the answer. Returns why none came."""
+        """Send as given, paced; the recorder keeps the answer. Returns why none came."""
+        self.budget.acquire()
         try:
-            self.client.get_httpx_client().request(
-                method, path, json=body if method != "GET" else None, headers=headers
-            )
-        except ApiInOneError as error:
-            return None if error.status is not None else redact(error.message, self.key)
+            self.raw.request(method, path, json=body if method != "GET" else None, headers=headers)
         except httpx.HTTPError as error:
             return redact(f"{type(error).__name__}: {error}", self.key)
         return None
@@ -421,7 +433,7 @@ class _Run:
         self,
         facts: OperationFacts,
         check: str,
-        outcome: Any,
+        outcome: Outcome,
         detail: str,
         *,
         problems: list[str] | None = None,
@@ -474,7 +486,7 @@ def _first_example(facts: OperationFacts) -> Any:
 
 def _worst_cost(facts: OperationFacts) -> float | None:
     """The most a request of the operation can cost if the server accepts it."""
-    if facts.kind not in PAID_KINDS:
+    if facts.method in {"GET", "HEAD", "OPTIONS"} or facts.kind == "task-status":
         return 0.0
     if facts.models:
         return max(model.credits for model in facts.models.values())
