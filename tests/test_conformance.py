@@ -4,6 +4,7 @@ no run spends more than its cap."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ import pytest
 
 from api_in_one import TokenBucket
 from api_in_one._operations import operation, operations
+from api_in_one._spec import load_spec
 from api_in_one.cli import main
 from api_in_one.conformance import DRIFT, PASS, SKIPPED, ConformanceReport, run_conformance
 from api_in_one.mock import DEMO_KEY, DRIFTS, MockConfig, RunningMock, serve
@@ -146,13 +148,16 @@ def test_each_injected_drift_is_reported_without_a_crash(drift: str, tmp_path: P
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def _against(handler: Handler, max_credits: float = 50) -> ConformanceReport:
+def _against(
+    handler: Handler, max_credits: float = 50, spec: dict[str, Any] | None = None
+) -> ConformanceReport:
     return run_conformance(
         "http://127.0.0.1:9/api/v1",
         DEMO_KEY,
         max_credits=max_credits,
         rate_budget=TokenBucket(10_000, 5, per=1.0),
         transport=httpx.MockTransport(handler),
+        spec=spec,
         poll_interval=POLL_INTERVAL,
         task_timeout=TASK_TIMEOUT,
     )
@@ -279,3 +284,24 @@ def test_conformance_exports_are_sorted_and_documented() -> None:
     assert package.__all__ == sorted(package.__all__, key=lambda n: (not n.isupper(), n))
     for name in ("CheckResult", "ConformanceReport", "run_conformance"):
         assert inspect.getdoc(getattr(package, name))
+
+
+def test_an_operation_added_to_the_spec_is_checked_with_no_other_change() -> None:
+    spec = copy.deepcopy(load_spec())
+    tool = next(facts for facts in operations() if facts.creates_task and not facts.models)
+    added = copy.deepcopy(spec["paths"][tool.path][tool.method.lower()])
+    added.update({"operationId": "upscaleImage", "x-cli-command": "upscale"})
+    spec["paths"]["/images/tools/upscale"] = {"post": added}
+    paths: list[str] = []
+
+    def unauthorized(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        envelope = {"code": 401, "message": "Invalid API key", "type": "authentication_error"}
+        return httpx.Response(401, json={"error": envelope})
+
+    report = _against(unauthorized, max_credits=0, spec=spec)
+
+    assert "/api/v1/images/tools/upscale" in paths
+    checked = {r.check: r.outcome for r in report.results if r.operation == "upscaleImage"}
+    assert checked["401 wrong key"] == PASS
+    assert any(check.startswith("400 ") for check in checked)
