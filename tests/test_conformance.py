@@ -19,7 +19,8 @@ from api_in_one._operations import operation, operations
 from api_in_one._spec import load_spec
 from api_in_one.cli import main
 from api_in_one.conformance import DRIFT, PASS, SKIPPED, ConformanceReport, run_conformance
-from api_in_one.mock import DEMO_KEY, DRIFTS, MockConfig, RunningMock, serve
+from api_in_one.mock import DEMO_KEY, DRIFTS, MockConfig, RunningMock, create_app, serve
+from api_in_one.mock.__main__ import parser as mock_parser
 
 BALANCE = 1000.0
 WINDOW = 1.0
@@ -305,3 +306,12 @@ def test_an_operation_added_to_the_spec_is_checked_with_no_other_change() -> Non
     checked = {r.check: r.outcome for r in report.results if r.operation == "upscaleImage"}
     assert checked["401 wrong key"] == PASS
     assert any(check.startswith("400 ") for check in checked)
+
+
+def test_the_mock_refuses_a_drift_it_does_not_know() -> None:
+    with pytest.raises(ValueError, match="Unknown drift nope; known: renamed-field"):
+        create_app(MockConfig(drift=frozenset({"nope"})))
+    with pytest.raises(SystemExit):
+        mock_parser().parse_args(["--drift", "nope"])
+    chosen = mock_parser().parse_args(["--drift", "html-502", "--drift", "unknown-status"])
+    assert chosen.drift == ["html-502", "unknown-status"]
