@@ -13,6 +13,7 @@ cannot be expected to produce everything.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Mapping
@@ -92,9 +93,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     worker_input: dict[str, Any] | None = getattr(config, "workerinput", None)
     name = worker_input["workerid"] if worker_input is not None else "controller"
     write_counts(folder, name, served_responses())
-    if worker_input is not None or not _whole_suite(session):
+    if worker_input is not None:
         return
-    lines, missing = coverage(read_counts(folder))
+    produced = read_counts(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    if not _whole_suite(session):
+        return
+    lines, missing = coverage(produced)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_sep("-", "contract coverage: answers produced per operation x status")
