@@ -83,7 +83,7 @@ def test_clean_mock_shows_no_drift_and_every_kind_of_check_passes(mock: RunningM
     chat = operation("chat").operation_id
     assert {c for op, c in checks if op == chat} >= {
         "example oneShot (JSON)",
-        "example streamed (streamed)",
+        "example streamed (SSE)",
     }
     assert ("getTask", "404 unknown task") in checks
     assert ("getTask", "429 rate limit (probe)") in checks

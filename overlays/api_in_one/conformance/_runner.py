@@ -162,6 +162,8 @@ class _Recorder(httpx.BaseTransport):
 
 @dataclass
 class _Run:
+    """One run's connections, budget and report, and the checks that fill the report."""
+
     contract: Contract
     facts: tuple[OperationFacts, ...]
     client: ApiInOneClient
@@ -249,7 +251,7 @@ class _Run:
         accept = "text/event-stream" if streamed else "application/json"
         self._check(
             facts,
-            f"{check} ({'streamed' if streamed else 'JSON'})",
+            f"{check} ({'SSE' if streamed else 'JSON'})",
             200,
             self._path(facts),
             example,
