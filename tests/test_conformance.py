@@ -332,3 +332,41 @@ def test_the_mock_refuses_a_drift_it_does_not_know() -> None:
         mock_parser().parse_args(["--drift", "nope"])
     chosen = mock_parser().parse_args(["--drift", "html-502", "--drift", "unknown-status"])
     assert chosen.drift == ["html-502", "unknown-status"]
+
+
+def test_missing_result_files_and_task_answers_outside_the_spec_are_drift() -> None:
+    """A server that takes only the spec's examples, then serves a task that cannot be right."""
+    examples = [example for facts in operations() for example in facts.examples.values()]
+    url = "https://cdn.example.com/files/t1.png"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "cdn.example.com":
+            return httpx.Response(404, html="<h1>Not Found</h1>")
+        if request.method == "GET":
+            task = {
+                "task_id": "t1",
+                "status": "SUCCESS",
+                "response": [url],
+                "consumed_credits": "1",
+            }
+            return httpx.Response(200, json={"code": 200, "message": "success", "data": task})
+        if json.loads(request.content) in examples:
+            created = {"code": 200, "message": "success", "data": {"task_id": "t1"}}
+            return httpx.Response(200, json=created)
+        invalid = {"code": 400, "message": "invalid", "type": "invalid_request"}
+        return httpx.Response(400, json={"error": invalid})
+
+    report = _against(handler, max_credits=1)
+
+    drifted = {result.check: result.problems for result in report.drift}
+    tool = next(facts for facts in operations() if facts.creates_task and facts.credits == 1)
+    [name] = tool.examples
+    assert tool.results is not None
+    media_type = tool.results.media_type_for(tool.examples[name])
+    [problem] = drifted[f"task of {tool.operation_id} example {name}"]
+    assert problem == "body.data.consumed_credits: '1' is not of type 'number', 'null'"
+    assert drifted[f"example {name} results"] == (
+        f"{url}: HTTP 404",
+        f"{url}: Content-Type 'text/html', the spec says {media_type!r}",
+    )
+    assert report.credits_spent == 1

@@ -314,7 +314,7 @@ class _Run:
                 with self.files.stream("GET", str(url)) as response:
                     for _ in response.iter_bytes(_RESULT_BYTES):
                         break
-            except (httpx.HTTPError, ValueError) as error:
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
                 problems.append(f"{url}: {type(error).__name__}: {error}")
                 continue
             if response.status_code != 200:
