@@ -48,8 +48,18 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object
 CREATE_COMMANDS: dict[str, tuple[list[str], dict[str, object]]] = {
     "image": (["--model", "flux-2", "--prompt", "A red fox", "--seed", "7"], {"seed": 7}),
     "video": (
-        ["--model", "kling-3", "--prompt", "Waves", "--duration", "5", "--no-sound"],
-        {"duration": 5, "sound": False},
+        [
+            "--model",
+            "kling-3",
+            "--prompt",
+            "Waves",
+            "--duration",
+            "5",
+            "--no-sound",
+            "--resolution",
+            "540p",
+        ],
+        {"duration": 5, "sound": False, "resolution": "540p"},
     ),
     "music": (
         ["--model", "suno", "--gpt-description-prompt", "Calm piano", "--make-instrumental"],
@@ -142,7 +152,10 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
     ("argv", "message"),
     [
         (["image", "--prompt", "A red fox"], "the following arguments are required: --model"),
-        (["video", "--model", "kling-3", "--prompt", "x", "--resolution", "4k"], "invalid choice"),
+        (
+            ["video", "--model", "kling-3", "--prompt", "x", "--aspect-ratio", "4:3"],
+            "invalid choice",
+        ),
         (["image", "--model", "flux-2", "--prompt", "A fox", "--seed", "many"], "invalid int"),
         (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unrecognized"),
         (["chat"], "the following arguments are required: message"),

@@ -82,7 +82,8 @@ def test_clean_mock_shows_no_drift_and_every_kind_of_check_passes(mock: RunningM
     checks = {(result.operation, result.check) for result in report.results}
     for facts in operations():
         assert (facts.operation_id, "401 wrong key") in checks
-        assert any(op == facts.operation_id and c.startswith("400 ") for op, c in checks)
+        if facts.request_schema is not None:
+            assert any(op == facts.operation_id and c.startswith("400 ") for op, c in checks)
         for name in facts.examples if facts.creates_task else ():
             assert (facts.operation_id, f"example {name} results") in checks
     chat = operation("chat").operation_id
