@@ -4,7 +4,9 @@ Status, media type, declared headers, the JSON body, and each Server-Sent
 Event of a stream with the JSON it carries. A string the spec leaves open
 but lists known values for (its ``examples``, as ``TaskStatusValue`` does)
 counts as drift when it holds a value the spec never names: such a value is
-exactly what should start the "edit the spec, regenerate" loop.
+exactly what should start the "edit the spec, regenerate" loop. So does a
+declared header the server does not send, even one the spec calls optional
+(the 429's rate-limit headers): clients reading the spec may look for it.
 """
 
 from __future__ import annotations
