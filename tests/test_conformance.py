@@ -291,6 +291,7 @@ def test_cli_exit_codes_and_report_files(minute_mock: RunningMock, tmp_path: Pat
     assert json.loads((tmp_path / "drift" / "conformance.json").read_text())["outcomes"][DRIFT]
 
     assert main(["conformance", "--max-credits", "-1"]) == 2
+    assert main(["conformance", *common, "--requests-per-minute", "1"]) == 2
     insecure = ["--base-url", "http://example.com/api/v1", "--api-key", DEMO_KEY]
     assert main(["conformance", *insecure, "--max-credits", "1"]) == 2
 

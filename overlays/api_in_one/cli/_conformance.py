@@ -95,6 +95,9 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
     except ApiInOneError as error:
         errors.print(f"aio: error: {error.message}", markup=False)
         return EXIT_USAGE
+    except ValueError as error:
+        errors.print(f"aio: error: {error}", markup=False)
+        return EXIT_USAGE
     markdown, data = report.write(args.report)
     if args.json:
         print_json(console, report.to_dict())

@@ -82,10 +82,13 @@ def run_conformance(
     ``requests_per_minute``). ``transport`` replaces the HTTP transport, e.g.
     with an ``httpx.MockTransport``. The key and base URL default as for
     ``connect()``. Raises ``ApiInOneError`` for a missing key or an unsafe base
-    URL and ``ValueError`` for a negative ``max_credits``.
+    URL and ``ValueError`` for a negative ``max_credits`` or a pace under 2
+    requests per minute.
     """
     if max_credits < 0 or math.isnan(max_credits):
         raise ValueError(f"max_credits must be 0 or more, got {max_credits!r}")
+    if rate_budget is None and not requests_per_minute >= 2:
+        raise ValueError(f"requests_per_minute must be 2 or more, got {requests_per_minute!r}")
     api_key, base_url = _settings(api_key, base_url)
     spec = load_spec() if spec is None else spec
     budget = rate_budget or TokenBucket(
