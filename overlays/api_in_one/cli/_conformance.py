@@ -43,7 +43,8 @@ def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> N
         description=(
             "Check a server against openapi.yaml: free checks first (401, 404, 400), then "
             "the spec's request examples, cheapest first, within --max-credits. Writes "
-            "conformance.md and conformance.json. Exit 0 without drift, 1 with drift."
+            "conformance.md and conformance.json. Exit 0 without drift, 1 with drift, "
+            "2 on a usage error."
         ),
         parents=[shared],
     )

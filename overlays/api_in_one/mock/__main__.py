@@ -47,7 +47,9 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         choices=list(DRIFTS),
         help="break the spec on purpose this way (repeatable): "
-        + "; ".join(f"{name}: {what}" for name, what in DRIFTS.items()).replace("%", "%%"),
+        + "; ".join(f"{name}: {what.rstrip('.')}" for name, what in DRIFTS.items()).replace(
+            "%", "%%"
+        ),
     )
     return cli
 
