@@ -99,6 +99,8 @@ class OperationFacts:
     models: Mapping[str, ModelFacts] = field(default_factory=dict)
     examples: Mapping[str, Any] = field(default_factory=dict)
     """The request body examples, by name."""
+    unreachable_responses: Mapping[str, str] = field(default_factory=dict)
+    """Declared responses the bundled mock cannot produce: status -> why (contract coverage)."""
 
     @property
     def creates_task(self) -> bool:
@@ -188,7 +190,19 @@ def _facts(spec: Mapping[str, Any], method: str, path: str, raw: dict[str, Any])
         examples=MappingProxyType(
             {name: example.get("value") for name, example in body.get("examples", {}).items()}
         ),
+        unreachable_responses=MappingProxyType(_unreachable(where, raw)),
     )
+
+
+def _unreachable(where: str, raw: Mapping[str, Any]) -> dict[str, str]:
+    node = _optional(where, raw, "x-unreachable-responses", dict) or {}
+    for status, reason in node.items():
+        if str(status) not in raw.get("responses", {}) or not isinstance(reason, str):
+            raise SpecExtensionError(
+                f"{where} x-unreachable-responses: {status!r} must be a declared status "
+                f"with the reason as text, got {reason!r}"
+            )
+    return {str(status): reason for status, reason in node.items()}
 
 
 def _optional(where: str, node: Mapping[str, Any], key: str, kind: type) -> Any:

@@ -21,6 +21,7 @@ from .._downloads import download_results
 from .._errors import ApiInOneError
 from .._polling import wait_for_task
 from .._streaming import stream_chat
+from ._conformance import add_conformance_command
 from ._options import CreateCommand, add_schema_options, body_from, create_commands
 from ._output import TaskProgress, echo_stream, print_json, printable, shown
 
@@ -92,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--full", action="store_true", help="every step, also against a real server")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="download folder")
     demo.set_defaults(run=_demo)
+
+    add_conformance_command(commands, shared)
 
     # The mock's own parser reads the rest of the line (see ``aio mock --help``).
     mock = commands.add_parser("mock", help="Serve the bundled mock gateway", add_help=False)

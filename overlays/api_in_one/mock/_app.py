@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from ._catalogue import CATALOGUE
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
+from ._drift import Drift
 from ._files import result_extension, result_file
 from ._state import MockState, MockTask
 from ._validation import Operation, Operations, describe_error
@@ -145,6 +146,7 @@ async def _drop(send: Send) -> None:
 class _Gateway:
     def __init__(self, state: MockState, operations: Operations) -> None:
         self.state, self.operations = state, operations
+        self.drift = Drift(state.config.drift)
 
     async def serve_file(self, request: Request) -> Response:
         """A result file; served without auth, like a CDN."""
@@ -168,8 +170,10 @@ class _Gateway:
             response = await self._answer(request, operation, params, allowed)
         except ApiError as error:
             response = error.response()
+        operation_id = operation.operation_id if operation else None
+        response = self.drift.apply(operation_id, response)
         response.headers["X-Request-Id"] = request.headers.get("x-request-id", "mock_unnamed")
-        self.state.stats.statuses[response.status_code] += 1
+        self.state.stats.record_response(operation_id, response.status_code)
         return response
 
     async def _answer(

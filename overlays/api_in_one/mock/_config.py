@@ -70,3 +70,5 @@ class MockConfig:
     max_finished_tasks: int = 10_000
     """Finished tasks kept at most (about 1 kB each); beyond it the longest finished is
     forgotten and gets 404. Unfinished tasks are always kept."""
+    drift: frozenset[str] = frozenset()
+    """Ways to break the spec on purpose, named in ``api_in_one.mock.DRIFTS`` (none by default)."""

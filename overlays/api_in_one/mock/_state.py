@@ -14,10 +14,21 @@ from typing import Any
 from ._catalogue import CATALOGUE
 from ._config import Faults, MockConfig
 
-__all__ = ["MockState", "MockTask", "Stats"]
+__all__ = ["MockState", "MockTask", "Stats", "served_responses"]
 
 _PENDING_SHARE = 0.1
 """Share of a task's duration spent ``pending`` before ``IN_PROGRESS``."""
+
+_SERVED: Counter[tuple[str, int]] = Counter()
+
+
+def served_responses() -> Counter[tuple[str, int]]:
+    """(operationId, HTTP status) of every answer any mock in this process gave, counted.
+
+    A test suite reads it at the end to learn which documented responses its
+    tests made the mock produce (its contract coverage).
+    """
+    return Counter(_SERVED)
 
 
 @dataclass
@@ -39,6 +50,15 @@ class Stats:
     """Result file downloads."""
     file_requests_with_auth: int = 0
     """Result file downloads that carried an Authorization header (a client should send none)."""
+    responses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    """API answers by (operationId, HTTP status); requests matching no operation are left out."""
+
+    def record_response(self, operation_id: str | None, status: int) -> None:
+        """Count one answer, here and in the process-wide ``served_responses()``."""
+        self.statuses[status] += 1
+        if operation_id is not None:
+            self.responses[operation_id, status] += 1
+            _SERVED[operation_id, status] += 1
 
 
 @dataclass
