@@ -11,6 +11,15 @@ with ``aconnect()``::
     paths = download_results(client, wait_for_task(client, created), "out")
 """
 
+from ._batch import (
+    BatchEstimate,
+    BatchInputError,
+    BatchProgress,
+    BatchReport,
+    async_run_batch,
+    estimate_batch,
+    run_batch,
+)
 from ._budget import RateBudget, TokenBucket
 from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
 from ._downloads import async_download_results, download_results
@@ -20,6 +29,7 @@ from ._errors import (
     APITimeout,
     AuthenticationFailed,
     BadRequest,
+    CreditLimitError,
     InsufficientCredits,
     NotFound,
     RateLimited,
@@ -29,6 +39,8 @@ from ._errors import (
     TaskFailed,
     TaskTimeout,
 )
+from ._guard import CreditGuard
+from ._journal import JournalError, JournalSummary, LineRecord, SqliteJournal, open_journal
 from ._polling import (
     as_completed,
     async_as_completed,
@@ -38,6 +50,7 @@ from ._polling import (
     wait_for_tasks,
 )
 from ._redis_budget import RedisRateBudget
+from ._redis_journal import RedisJournal
 from ._streaming import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
 from ._task_log import TaskCreation, TaskLog
 from ._tasks import task_id_of
@@ -51,14 +64,25 @@ __all__ = [
     "AsyncChatStream",
     "AuthenticationFailed",
     "BadRequest",
+    "BatchEstimate",
+    "BatchInputError",
+    "BatchProgress",
+    "BatchReport",
     "ChatResult",
     "ChatStream",
+    "CreditGuard",
+    "CreditLimitError",
     "InsufficientCredits",
+    "JournalError",
+    "JournalSummary",
+    "LineRecord",
     "NotFound",
     "RateBudget",
     "RateLimited",
+    "RedisJournal",
     "RedisRateBudget",
     "ServerError",
+    "SqliteJournal",
     "StreamInterrupted",
     "StreamTimeout",
     "TaskCreation",
@@ -70,11 +94,15 @@ __all__ = [
     "as_completed",
     "async_as_completed",
     "async_download_results",
+    "async_run_batch",
     "async_stream_chat",
     "async_wait_for_task",
     "async_wait_for_tasks",
     "connect",
     "download_results",
+    "estimate_batch",
+    "open_journal",
+    "run_batch",
     "stream_chat",
     "task_id_of",
     "wait_for_task",

@@ -12,6 +12,7 @@ from api_in_one_client import AuthenticatedClient
 
 from ._budget import RateBudget, TokenBucket
 from ._errors import ApiInOneError
+from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._task_log import TaskLog
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 
@@ -29,6 +30,8 @@ class ApiInOneClient(AuthenticatedClient):
 
     task_log: TaskLog | None = None
     """The tasks this client created, with when and how: waiting uses it to time its polls."""
+    credit_guard: CreditGuard | None = None
+    """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
 
     def close(self) -> None:
         """Close the sync connections; ``with connect() as client:`` does it on leaving."""
@@ -102,6 +105,7 @@ def connect(
     httpx_client: httpx.Client | None = None,
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
+    max_credits: float | None = None,
 ) -> ApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
 
@@ -113,7 +117,9 @@ def connect(
     ``httpx_client`` is configured in place: its base URL, auth header and
     timeout are set and its transport is wrapped. Chat requests made with the
     generated ``create_chat_completion`` are sent with ``stream: false``, the
-    only answer it can parse; use ``stream_chat`` to stream.
+    only answer it can parse; use ``stream_chat`` to stream. With
+    ``max_credits``, a create or chat whose cost (from the spec) could take
+    the client's spending over it raises ``CreditLimitError`` unsent.
     """
     key, url = _settings(api_key, base_url)
     policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
@@ -129,8 +135,11 @@ def connect(
         http.base_url, http.timeout = settings["base_url"], settings["timeout"]
         http.headers.update(settings["headers"])
         http._transport = RetryTransport(http._transport, policy, budget, log)
+    guard = None if max_credits is None else CreditGuard(max_credits)
+    if guard is not None:
+        http._transport = GuardedTransport(http._transport, guard)
     client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
-    client.task_log = log
+    client.task_log, client.credit_guard = log, guard
     client.set_httpx_client(http)
     return client
 
@@ -147,6 +156,7 @@ def aconnect(
     httpx_client: httpx.AsyncClient | None = None,
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
+    max_credits: float | None = None,
 ) -> ApiInOneClient:
     """The async twin of ``connect``: use the generated ``asyncio``/``asyncio_detailed`` calls."""
     key, url = _settings(api_key, base_url)
@@ -164,7 +174,10 @@ def aconnect(
         http.base_url, http.timeout = settings["base_url"], settings["timeout"]
         http.headers.update(settings["headers"])
         http._transport = AsyncRetryTransport(http._transport, policy, budget, log)
+    guard = None if max_credits is None else CreditGuard(max_credits)
+    if guard is not None:
+        http._transport = AsyncGuardedTransport(http._transport, guard)
     client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
-    client.task_log = log
+    client.task_log, client.credit_guard = log, guard
     client.set_async_httpx_client(http)
     return client

@@ -13,6 +13,7 @@ __all__ = [
     "ApiInOneError",
     "AuthenticationFailed",
     "BadRequest",
+    "CreditLimitError",
     "InsufficientCredits",
     "NotFound",
     "RateLimited",
@@ -80,6 +81,23 @@ class RateLimited(ApiInOneError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class CreditLimitError(ApiInOneError):
+    """A create was refused before it was sent: its cost could take spending over ``limit``.
+
+    ``estimate`` is the create's cost from the spec (None when the spec does
+    not say, which a guard cannot allow) and ``committed`` the credits
+    already spent or in flight under the same limit.
+    """
+
+    def __init__(
+        self, message: str, *, limit: float, committed: float, estimate: float | None
+    ) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.committed = committed
+        self.estimate = estimate
 
 
 class ServerError(ApiInOneError):
