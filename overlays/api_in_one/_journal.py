@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from ._errors import ApiInOneError
 
@@ -232,19 +232,26 @@ class SqliteJournal:
     may lose the last commits).
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self._lock = open(f"{self.path}.lock", "a+b")  # noqa: SIM115 - held for the run
+        self._claimed: set[str] = set()
+        self._lock: BinaryIO | None = None
+        if read_only:
+            if not self.path.exists():
+                raise JournalError(f"No journal at {self.path}")
+            self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            return
+        lock = open(f"{self.path}.lock", "a+b")  # noqa: SIM115 - held for the run
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._lock.close()
+            lock.close()
             raise JournalError(f"The journal {self.path} is in use by another run") from None
+        self._lock = lock
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        self._claimed: set[str] = set()
         self._mark_interrupted()
 
     def __repr__(self) -> str:
@@ -389,7 +396,8 @@ class SqliteJournal:
     def close(self) -> None:
         """Close the database and drop the lock."""
         self._db.close()
-        self._lock.close()
+        if self._lock is not None:
+            self._lock.close()
 
 
 def _check_same(known: LineRecord, new: LineRecord) -> None:
@@ -406,15 +414,18 @@ def _check_same(known: LineRecord, new: LineRecord) -> None:
         )
 
 
-def open_journal(location: str | os.PathLike[str], *, lease: float = 30.0) -> Journal:
+def open_journal(
+    location: str | os.PathLike[str], *, lease: float = 30.0, read_only: bool = False
+) -> Journal:
     """The journal at a SQLite path, or at a ``redis://`` URL (``#name`` picks the batch).
 
     ``lease`` is how long a Redis worker that stopped answering keeps its
-    lines before another takes them over.
+    lines before another takes them over. A ``read_only`` journal may be
+    read while a run is going; it only answers ``records`` and ``summary``.
     """
     text = os.fspath(location)
     if text.startswith(("redis://", "rediss://", "unix://")):
         from ._redis_journal import RedisJournal
 
-        return RedisJournal(text, lease=lease)
-    return SqliteJournal(text)
+        return RedisJournal(text, lease=lease, read_only=read_only)
+    return SqliteJournal(text, read_only=read_only)

@@ -79,7 +79,7 @@ for _, worker in ipairs(redis.call('SMEMBERS', prefix .. 'workers')) do
   end
 end
 local found = {}
-while #found < limit do
+while #found < 2 * limit do
   local id = redis.call('LPOP', prefix .. 'queue')
   if not id then break end
   local line = prefix .. 'line:' .. id
@@ -108,7 +108,7 @@ return 1
 class RedisJournal:
     """A journal many workers share through one Redis server (``redis://host:port/db#name``)."""
 
-    def __init__(self, url: str, *, lease: float = 30.0) -> None:
+    def __init__(self, url: str, *, lease: float = 30.0, read_only: bool = False) -> None:
         redis, _ = _redis()
         address, _, name = url.partition("#")
         self.name = name or "default"
@@ -121,8 +121,10 @@ class RedisJournal:
         self._begin = self._redis.register_script(_BEGIN)
         self._stopped = threading.Event()
         self._heartbeat = threading.Thread(target=self._beat, daemon=True)
-        self._claim_lines(0)
-        self._heartbeat.start()
+        self._read_only = read_only
+        if not read_only:
+            self._claim_lines(0)
+            self._heartbeat.start()
 
     def __repr__(self) -> str:
         return f"RedisJournal(name={self.name!r}, worker={self.worker!r})"
@@ -263,6 +265,9 @@ class RedisJournal:
     def close(self) -> None:
         """Stop renewing the lease and give back any lines still claimed."""
         self._stopped.set()
+        if self._read_only:
+            self._redis.close()
+            return
         owned = self._key("owned", self.worker)
         for custom_id in self._redis.smembers(owned):
             state = self._redis.hget(self._key("line", _text(custom_id)), "state")
