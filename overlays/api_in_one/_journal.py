@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -107,12 +107,20 @@ class LineRecord:
 
     def to_json(self) -> str:
         """The record as stored."""
-        return json.dumps(asdict(self), separators=(",", ":"))
+        # vars(), not asdict(): asdict deep-copies the body on every write.
+        return json.dumps(vars(self), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str | bytes) -> LineRecord:
         """A stored record."""
         return cls(**json.loads(text))
+
+    def charge(self) -> float:
+        """The credits this line counts against a limit: consumed, or estimated while it may be."""
+        if self.credits is not None:
+            return self.credits
+        charged = self.state in (SENDING, CREATED, UNKNOWN) or self.task_id is not None
+        return (self.estimate or 0.0) if charged else 0.0
 
     def retry_state(self) -> str | None:
         """Where a rerun picks up a failed line when that costs nothing, else None.
@@ -216,8 +224,6 @@ CREATE TABLE IF NOT EXISTS lines (
     record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lines_by_state ON lines (state, position);
-CREATE TABLE IF NOT EXISTS credits (name TEXT PRIMARY KEY, value REAL NOT NULL);
-INSERT OR IGNORE INTO credits VALUES ('committed', 0);
 """
 
 
@@ -229,7 +235,9 @@ class SqliteJournal:
     starts after a crash knows that every create still ``sending`` was cut
     off, and marks it unknown. Each change is committed before the run goes
     on: a killed process loses nothing (``synchronous=NORMAL``: a power cut
-    may lose the last commits).
+    may lose the last commits). Each change is one statement, so one commit;
+    the committed credits are summed at open and then kept in memory, which
+    the lock makes safe.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
@@ -240,6 +248,7 @@ class SqliteJournal:
             if not self.path.exists():
                 raise JournalError(f"No journal at {self.path}")
             self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            self._committed = sum(record.charge() for record in self.records())
             return
         lock = open(f"{self.path}.lock", "a+b")  # noqa: SIM115 - held for the run
         try:
@@ -253,6 +262,7 @@ class SqliteJournal:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._mark_interrupted()
+        self._committed = sum(record.charge() for record in self.records())
 
     def __repr__(self) -> str:
         return f"SqliteJournal({str(self.path)!r})"
@@ -325,7 +335,7 @@ class SqliteJournal:
         with self._transaction():
             for record in found:
                 # Its estimate is counted again when it is sent: it was charged once at most.
-                self._change_committed(-(record.estimate or 0.0))
+                self._committed -= record.estimate or 0.0
                 record.state, record.error, record.estimate = PENDING, None, None
                 self._write(record)
         return len(found)
@@ -350,31 +360,19 @@ class SqliteJournal:
     def begin_create(self, record: LineRecord, max_credits: float | None) -> bool:
         """Mark the line ``sending`` and count its estimate, unless that passes ``max_credits``."""
         estimate = record.estimate or 0.0
-        with self._transaction():
-            if max_credits is not None and self._committed() + estimate > max_credits:
-                return False
-            self._change_committed(estimate)
-            record.state = SENDING
-            self._write(record)
+        if max_credits is not None and self._committed + estimate > max_credits:
+            return False
+        record.state = SENDING
+        self._write(record)  # one statement, committed before the create is sent
+        self._committed += estimate
         return True
 
     def save(self, record: LineRecord, credit_change: float = 0.0) -> None:
         """Store the record's new state; ``credit_change`` corrects the committed credits."""
-        with self._transaction():
-            if credit_change:
-                self._change_committed(credit_change)
-            self._write(record)
+        self._write(record)
+        self._committed += credit_change
         if record.state in FINAL_STATES:
             self._claimed.discard(record.custom_id)
-
-    def _committed(self) -> float:
-        value: float = self._db.execute(
-            "SELECT value FROM credits WHERE name = 'committed'"
-        ).fetchone()[0]
-        return value
-
-    def _change_committed(self, change: float) -> None:
-        self._db.execute("UPDATE credits SET value = value + ? WHERE name = 'committed'", (change,))
 
     def records(self) -> Iterator[LineRecord]:
         """Every line, in input order (read as it goes: memory stays flat)."""
@@ -384,7 +382,7 @@ class SqliteJournal:
 
     def summary(self) -> JournalSummary:
         """Lines by state and the credits."""
-        summary = JournalSummary(committed=self._committed())
+        summary = JournalSummary(committed=self._committed)
         for state, count in self._db.execute("SELECT state, COUNT(*) FROM lines GROUP BY state"):
             summary.states[state] = count
         for record in self.records():
