@@ -138,14 +138,14 @@ def test_a_run_killed_mid_batch_resumes_its_tasks_and_marks_cut_off_creates_unkn
     crashed.register(read_batch(source))
     first, second = crashed.claim(2)
     first.estimate = second.estimate = FLUX
-    assert crashed.begin_create(first, None)
+    assert crashed.begin_create(first, None) == "begun"
     body = ImageGenerationRequest.from_dict(first.body)
     created = create_image_generation.sync(client=fast_client, body=body)
     assert created is not None
     assert not hasattr(created, "error")
     first.state, first.task_id = "created", created.data.task_id
     crashed.save(first)
-    assert crashed.begin_create(second, None)  # sent, then the process died unanswered
+    assert crashed.begin_create(second, None) == "begun"  # sent, then the process died unanswered
     with pytest.raises(JournalError, match="in use"):
         SqliteJournal(path)
     crashed.close()
@@ -296,10 +296,10 @@ def test_redis_workers_claim_disjoint_lines_and_take_over_a_dead_one(
     mine, theirs = alive.claim(2), dead.claim(3)
     assert {r.custom_id for r in mine}.isdisjoint(r.custom_id for r in theirs)
     theirs[0].estimate = FLUX
-    assert dead.begin_create(theirs[0], None)  # sent, then the worker died
+    assert dead.begin_create(theirs[0], None) == "begun"  # sent, then the worker died
     theirs[1].state, theirs[1].task_id = "created", "n1_task"
     dead.save(theirs[1])
-    assert not alive.begin_create(theirs[2], None)  # not its line: refused
+    assert alive.begin_create(theirs[2], None) == "not-ours"  # refused, unsent
     # The dead worker's lease runs out (here: its key goes at once).
     with redis.Redis.from_url(redis_url) as server:
         server.delete(f"api-in-one:batch:{name}:alive:{dead.worker}")

@@ -31,6 +31,8 @@ from ._journal import (
     CREATED,
     DONE,
     FAILED,
+    NOT_OURS,
+    OVER_LIMIT,
     PENDING,
     UNKNOWN,
     BatchLine,
@@ -255,15 +257,16 @@ class _Run:
         if self.max_credits is not None and record.estimate is None:
             self._refuse(record, "the spec states no cost for it")
             return None
-        if not self.journal.begin_create(record, self.max_credits):
-            if record.state != PENDING:
-                return None
+        begun = self.journal.begin_create(record, self.max_credits)
+        if begun == NOT_OURS:  # another worker took it over: it is theirs to send
+            return None
+        if begun == OVER_LIMIT:
             self._refuse(record, "it would pass the batch's limit")
             return None
         return importlib.import_module(facts.module), model
 
     def _refuse(self, record: LineRecord, why: str) -> None:
-        committed = self.journal.summary().committed if self.max_credits is not None else 0.0
+        committed = self.journal.committed()
         error = CreditLimitError(
             f"Not sent: {record.estimate or 0:g} credits on top of {committed:g} committed, "
             f"but {why} ({self.max_credits:g} credits).",

@@ -45,6 +45,8 @@ PENDING, SENDING, CREATED, DONE, FAILED, UNKNOWN = (
 )
 FINAL_STATES = frozenset({DONE, FAILED, UNKNOWN})
 """The states a line ends in."""
+BEGUN, OVER_LIMIT, NOT_OURS = "begun", "over-limit", "not-ours"
+"""What ``Journal.begin_create`` answers."""
 INTERRUPTED = {
     "type": "Interrupted",
     "message": "The run stopped while this create was in flight: the task may exist. "
@@ -196,12 +198,16 @@ class Journal(Protocol):
     def release(self, record: LineRecord) -> None:
         """Give a claimed line back unfinished (a stopping run), for the next run to take."""
 
-    def begin_create(self, record: LineRecord, max_credits: float | None) -> bool:
+    def begin_create(self, record: LineRecord, max_credits: float | None) -> str:
         """Mark the line ``sending`` and count its estimate, durably, before the create is sent.
 
-        False (and nothing changed) when the estimate would take the journal's
-        committed credits over ``max_credits``, or the line is no longer ours.
+        Answers ``BEGUN``; or, with nothing changed, ``OVER_LIMIT`` when the
+        estimate would take the journal's committed credits over
+        ``max_credits``, ``NOT_OURS`` when another worker took the line over.
         """
+
+    def committed(self) -> float:
+        """Credits consumed plus the estimates that may still be charged, over all runs."""
 
     def save(self, record: LineRecord, credit_change: float = 0.0) -> None:
         """Store the record's new state; ``credit_change`` corrects the committed credits."""
@@ -357,15 +363,19 @@ class SqliteJournal:
         """Give a claimed line back unfinished."""
         self._claimed.discard(record.custom_id)
 
-    def begin_create(self, record: LineRecord, max_credits: float | None) -> bool:
+    def begin_create(self, record: LineRecord, max_credits: float | None) -> str:
         """Mark the line ``sending`` and count its estimate, unless that passes ``max_credits``."""
         estimate = record.estimate or 0.0
         if max_credits is not None and self._committed + estimate > max_credits:
-            return False
+            return OVER_LIMIT
         record.state = SENDING
         self._write(record)  # one statement, committed before the create is sent
         self._committed += estimate
-        return True
+        return BEGUN
+
+    def committed(self) -> float:
+        """Credits consumed plus the estimates that may still be charged, over all runs."""
+        return self._committed
 
     def save(self, record: LineRecord, credit_change: float = 0.0) -> None:
         """Store the record's new state; ``credit_change`` corrects the committed credits."""

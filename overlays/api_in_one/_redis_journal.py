@@ -17,9 +17,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ._journal import (
+    BEGUN,
     CREATED,
     FINAL_STATES,
     INTERRUPTED,
+    NOT_OURS,
+    OVER_LIMIT,
     PENDING,
     SENDING,
     UNKNOWN,
@@ -96,7 +99,7 @@ return found
 # KEYS: the line, the worker's set, the committed credits. ARGV: id, estimate, limit ('' for
 # none), record.
 _BEGIN = """
-if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 0 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return -1 end
 local committed = tonumber(redis.call('GET', KEYS[3]) or '0')
 if ARGV[3] ~= '' and committed + tonumber(ARGV[2]) > tonumber(ARGV[3]) then return 0 end
 redis.call('INCRBYFLOAT', KEYS[3], ARGV[2])
@@ -195,7 +198,7 @@ class RedisJournal:
         self._redis.rpush(self._key("queue"), record.custom_id)
         self._redis.srem(self._key("owned", self.worker), record.custom_id)
 
-    def begin_create(self, record: LineRecord, max_credits: float | None) -> bool:
+    def begin_create(self, record: LineRecord, max_credits: float | None) -> str:
         """Mark the line ``sending`` and count its estimate, unless that passes ``max_credits``."""
         previous, record.state = record.state, SENDING
         begun = self._begin(
@@ -211,9 +214,13 @@ class RedisJournal:
                 record.to_json(),
             ],
         )
-        if not begun:
+        if begun != 1:
             record.state = previous
-        return bool(begun)
+        return {1: BEGUN, 0: OVER_LIMIT}.get(begun, NOT_OURS)
+
+    def committed(self) -> float:
+        """Credits consumed plus the estimates that may still be charged, over all runs."""
+        return float(self._redis.get(self._key("committed")) or 0.0)
 
     def save(self, record: LineRecord, credit_change: float = 0.0) -> None:
         """Store the record's new state; ``credit_change`` corrects the committed credits."""
@@ -253,8 +260,7 @@ class RedisJournal:
 
     def summary(self) -> JournalSummary:
         """Lines by state and the credits."""
-        committed = float(self._redis.get(self._key("committed")) or 0.0)
-        summary = JournalSummary(committed=committed)
+        summary = JournalSummary(committed=self.committed())
         for record in self.records():
             summary.states[record.state] = summary.states.get(record.state, 0) + 1
             summary.spent += record.credits or 0.0
