@@ -18,11 +18,17 @@ from api_in_one import (
     download_results,
     wait_for_task,
 )
-from api_in_one.mock import RunningMock
+from api_in_one.mock import MockConfig, RunningMock
 from api_in_one.mock._app import API_PREFIX
 from api_in_one.mock._server import _serving
 from api_in_one_client.api.images import create_image_generation
 from api_in_one_client.models import ImageGenerationRequest, Task
+
+
+@pytest.fixture
+def aio_mock_config() -> MockConfig:
+    """Fast tasks, and a rate limit the polls of a finished task do not wait on."""
+    return MockConfig(time_scale=0.01, requests_per_minute=10_000)
 
 
 def _task(task_id: str, urls: list[str]) -> Task:
