@@ -231,8 +231,6 @@ class _Run:
             self.progress.failed += 1
         elif state == UNKNOWN:
             self.progress.unknown += 1
-        if record.credits is not None:
-            self.progress.spent += record.credits
         self._report()
 
     def prepare(self, record: LineRecord) -> tuple[Any, Any] | None:
@@ -300,6 +298,7 @@ class _Run:
             # Counted once, though a rerun may see the task again after a failed download.
             record.credits = float(consumed)
             change = record.credits - (record.estimate or 0.0)
+            self.progress.spent += record.credits
         else:
             change = 0.0
         record.results = task.response if isinstance(task.response, list) else []
