@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 
@@ -333,3 +335,35 @@ def test_a_batch_runs_on_a_redis_journal(
     assert report.summary.committed == 4 * FLUX + SPEECH  # the unknown one stays counted
     run_batch(fast_client, source, journal, poll_interval=POLL)
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 4
+
+
+def _contract_breaker(request: httpx.Request) -> httpx.Response:
+    """Answers every create with 200 but no task id; polls never happen."""
+    if "line-001" in request.content.decode():
+        return httpx.Response(200, json={"code": 200, "message": "success", "data": {}})
+    return httpx.Response(200, json={"unexpected": True})
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_create_answered_without_a_task_id_is_unknown_and_the_batch_goes_on(
+    tmp_path: Path, asynchronous: bool
+) -> None:
+    source = _input(tmp_path, 2)
+    out = tmp_path / "out.jsonl"
+    journal = tmp_path / "j.sqlite"
+    url = "http://127.0.0.1:9/api/v1"
+    if asynchronous:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(_contract_breaker))
+
+        async def run() -> None:
+            async with aconnect(DEMO_KEY, base_url=url, httpx_client=http) as client:
+                await async_run_batch(client, source, journal, out=out)
+
+        asyncio.run(run())
+    else:
+        sync_http = httpx.Client(transport=httpx.MockTransport(_contract_breaker))
+        with connect(DEMO_KEY, base_url=url, httpx_client=sync_http) as client:
+            run_batch(client, source, journal, out=out)
+    rows = _output(out)
+    assert [row["status"] for row in rows] == ["unknown", "unknown"]
+    assert all(row["task_id"] is None for row in rows)

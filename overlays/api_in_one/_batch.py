@@ -275,9 +275,17 @@ class _Run:
         record.error, record.estimate = _error(error), None
         self.end(record, FAILED)
 
-    def created(self, record: LineRecord, answer: Any) -> str:
-        """Record the task id of a create's answer."""
-        task_id = task_id_of(answer)
+    def created(self, record: LineRecord, answer: Any) -> str | None:
+        """Record the task id of a create's answer; None, and the line unknown, if it has none.
+
+        A server that answers a create with something else may still have created the task.
+        """
+        try:
+            task_id = task_id_of(answer)
+        except TypeError as error:
+            message = f"The create was answered without a task id: {error}"
+            self.create_failed(record, ApiInOneError(message, may_have_created_task=True))
+            return None
         record.state, record.task_id, record.error = CREATED, task_id, None
         self.journal.save(record)
         return task_id
@@ -450,12 +458,13 @@ def _drive(run: _Run) -> None:
                 module, model = prepared
                 try:
                     answer = module.sync(client=run.client, body=model)
-                except BaseException as error:
+                except BaseException as error:  # unknown unless it surely created nothing
                     run.create_failed(record, error)
-                    if not isinstance(error, ApiInOneError):
+                    if not isinstance(error, Exception):
                         raise
                     continue
-                waiting[run.created(record, answer)] = record
+                if (task_id := run.created(record, answer)) is not None:
+                    waiting[task_id] = record
         _wait(run, waiting)
 
 
@@ -567,7 +576,7 @@ async def _async_create(run: _Run, record: LineRecord, module: Any, model: Any) 
             raise asyncio.CancelledError from None
         run.created(record, answer)
         raise
-    except ApiInOneError as error:
+    except Exception as error:  # unknown unless it surely created nothing
         run.create_failed(record, error)
         return None
     return run.created(record, answer)
