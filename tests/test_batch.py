@@ -367,3 +367,24 @@ def test_a_create_answered_without_a_task_id_is_unknown_and_the_batch_goes_on(
     rows = _output(out)
     assert [row["status"] for row in rows] == ["unknown", "unknown"]
     assert all(row["task_id"] is None for row in rows)
+
+
+def test_openai_batch_lines_name_their_operation_by_method_and_url(
+    fast_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
+) -> None:
+    # The shape of OpenAI's Batch API input file, pointed at this gateway's paths.
+    body = {"model": "flux-2", "prompt": "a picture for line-000"}
+    openai_line = {"custom_id": "line-000", "method": "POST", "url": "/v1/images/generations"}
+    source = tmp_path / "openai.jsonl"
+    source.write_text(json.dumps({**openai_line, "body": body}) + "\n")
+    [line] = read_batch(source)
+    assert line.operation == "createImageGeneration"
+    report = run_batch(fast_client, source, tmp_path / "j.sqlite", poll_interval=POLL)
+    assert report.succeeded
+    chat = {"custom_id": "c", "method": "POST", "url": "/v1/chat/completions", "body": {}}
+    source.write_text(json.dumps(chat) + "\n")
+    with pytest.raises(BatchInputError, match="does not create a task"):
+        list(read_batch(source))
+    source.write_text(json.dumps({**chat, "url": "/v1/embeddings"}) + "\n")
+    with pytest.raises(BatchInputError, match="no operation of the spec answers POST"):
+        list(read_batch(source))

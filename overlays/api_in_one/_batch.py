@@ -1,7 +1,8 @@
 """Batches from a JSONL file that survive a crash, never pay twice and never overspend.
 
 Every line is ``{"custom_id": ..., "operation": <operationId or aio command>,
-"body": {...}}``. Each create is recorded in a journal before it is sent and
+"body": {...}}``; OpenAI's batch lines, with ``"method"`` and ``"url"`` instead
+of ``"operation"``, are read too. Each create is recorded in a journal before it is sent and
 its task id as soon as the answer arrives, so running the same batch again
 resumes it: finished lines are skipped, created tasks are waited for, and
 a create whose outcome is unknown is never sent again on its own. Creates,
@@ -41,7 +42,7 @@ from ._journal import (
     LineRecord,
     open_journal,
 )
-from ._operations import OperationFacts, operation
+from ._operations import OperationFacts, operation, operations
 from ._polling import as_completed, async_as_completed
 from ._tasks import SUCCESS, task_id_of
 
@@ -86,8 +87,13 @@ def _line(where: str, text: str, position: int) -> BatchLine:
     custom_id, name, body = raw.get("custom_id"), raw.get("operation"), raw.get("body")
     if not isinstance(custom_id, str) or not custom_id:
         raise BatchInputError(f"{where}: custom_id must be a non-empty string")
+    if name is None and isinstance(raw.get("url"), str):
+        name = _operation_at(where, str(raw.get("method", "POST")), raw["url"])
     if not isinstance(name, str):
-        raise BatchInputError(f"{where}: operation must be an operationId or aio command name")
+        raise BatchInputError(
+            f"{where}: operation must be an operationId or aio command name "
+            '(or give "method" and "url" as in an OpenAI batch file)'
+        )
     if not isinstance(body, dict):
         raise BatchInputError(f"{where}: body must be a JSON object")
     try:
@@ -97,6 +103,15 @@ def _line(where: str, text: str, position: int) -> BatchLine:
     if not facts.creates_task or facts.request_schema is None:
         raise BatchInputError(f"{where}: {name} does not create a task; a batch only creates tasks")
     return BatchLine(custom_id, name, body, position)
+
+
+def _operation_at(where: str, method: str, url: str) -> str:
+    """The operationId for an OpenAI-batch-style ``method`` and ``url`` (e.g. ``/v1/...``)."""
+    path = url.split("?")[0].rstrip("/")
+    for facts in operations():
+        if facts.method == method.upper() and "{" not in facts.path and path.endswith(facts.path):
+            return facts.operation_id
+    raise BatchInputError(f"{where}: no operation of the spec answers {method} {url}")
 
 
 @dataclass
