@@ -11,15 +11,8 @@ with ``aconnect()``::
     paths = download_results(client, wait_for_task(client, created), "out")
 """
 
-from ._batch import (
-    BatchEstimate,
-    BatchInputError,
-    BatchProgress,
-    BatchReport,
-    async_run_batch,
-    estimate_batch,
-    run_batch,
-)
+from ._batch import BatchProgress, BatchReport, async_run_batch, run_batch
+from ._batch_files import BatchEstimate, BatchInputError, estimate_batch
 from ._budget import RateBudget, TokenBucket
 from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
 from ._downloads import async_download_results, download_results

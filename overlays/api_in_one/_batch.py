@@ -1,9 +1,7 @@
 """Batches from a JSONL file that survive a crash, never pay twice and never overspend.
 
-Every line is ``{"custom_id": ..., "operation": <operationId or aio command>,
-"body": {...}}``; OpenAI's batch lines, with ``"method"`` and ``"url"`` instead
-of ``"operation"``, are read too. Each create is recorded in a journal before it is sent and
-its task id as soon as the answer arrives, so running the same batch again
+Each create (``_batch_files`` reads the lines) is recorded in a journal
+before it is sent and its task id as soon as the answer arrives, so running the same batch again
 resumes it: finished lines are skipped, created tasks are waited for, and
 a create whose outcome is unknown is never sent again on its own. Creates,
 polls and downloads all go through the client, under its one rate budget.
@@ -13,12 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 import os
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +22,7 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client import models as generated_models
 from api_in_one_client.models import Task
 
+from ._batch_files import read_batch, write_output
 from ._downloads import async_download_results, download_results
 from ._errors import ApiInOneError, CreditLimitError, TaskFailed
 from ._journal import (
@@ -36,109 +33,19 @@ from ._journal import (
     OVER_LIMIT,
     PENDING,
     UNKNOWN,
-    BatchLine,
     Journal,
     JournalSummary,
     LineRecord,
     open_journal,
 )
-from ._operations import OperationFacts, operation, operations
+from ._operations import OperationFacts, operation
 from ._polling import as_completed, async_as_completed
 from ._tasks import SUCCESS, task_id_of
 
-__all__ = [
-    "BatchEstimate",
-    "BatchInputError",
-    "BatchProgress",
-    "BatchReport",
-    "async_run_batch",
-    "estimate_batch",
-    "read_batch",
-    "run_batch",
-    "write_output",
-]
+__all__ = ["BatchProgress", "BatchReport", "async_run_batch", "run_batch"]
 
 ProgressCallback = Callable[["BatchProgress"], None]
 JournalLike = Journal | str | os.PathLike[str]
-
-
-class BatchInputError(ApiInOneError):
-    """A line of a batch's input is not ``{"custom_id", "operation", "body"}`` as it must be."""
-
-
-def read_batch(path: str | os.PathLike[str]) -> Iterator[BatchLine]:
-    """The lines of a JSONL input, checked one by one as they are read (blank lines skipped)."""
-    with open(path, encoding="utf-8") as lines:
-        position = 0
-        for number, text in enumerate(lines, 1):
-            if not text.strip():
-                continue
-            yield _line(f"{path}:{number}", text, position)
-            position += 1
-
-
-def _line(where: str, text: str, position: int) -> BatchLine:
-    try:
-        raw = json.loads(text)
-    except ValueError as error:
-        raise BatchInputError(f"{where}: not JSON ({error})") from None
-    if not isinstance(raw, dict):
-        raise BatchInputError(f"{where}: expected a JSON object, got {type(raw).__name__}")
-    custom_id, name, body = raw.get("custom_id"), raw.get("operation"), raw.get("body")
-    if not isinstance(custom_id, str) or not custom_id:
-        raise BatchInputError(f"{where}: custom_id must be a non-empty string")
-    if name is None and isinstance(raw.get("url"), str):
-        name = _operation_at(where, str(raw.get("method", "POST")), raw["url"])
-    if not isinstance(name, str):
-        raise BatchInputError(
-            f"{where}: operation must be an operationId or aio command name "
-            '(or give "method" and "url" as in an OpenAI batch file)'
-        )
-    if not isinstance(body, dict):
-        raise BatchInputError(f"{where}: body must be a JSON object")
-    try:
-        facts = operation(name)
-    except KeyError as error:
-        raise BatchInputError(f"{where}: {error.args[0]}") from None
-    if not facts.creates_task or facts.request_schema is None:
-        raise BatchInputError(f"{where}: {name} does not create a task; a batch only creates tasks")
-    return BatchLine(custom_id, name, body, position)
-
-
-def _operation_at(where: str, method: str, url: str) -> str:
-    """The operationId for an OpenAI-batch-style ``method`` and ``url`` (e.g. ``/v1/...``)."""
-    path = url.split("?")[0].rstrip("/")
-    for facts in operations():
-        if facts.method == method.upper() and "{" not in facts.path and path.endswith(facts.path):
-            return facts.operation_id
-    raise BatchInputError(f"{where}: no operation of the spec answers {method} {url}")
-
-
-@dataclass
-class BatchEstimate:
-    """What an input would cost, from the spec's credit facts, without sending anything."""
-
-    lines: int = 0
-    credits: float = 0.0
-    by_operation: dict[str, float] = field(default_factory=dict)
-    unpriced: list[str] = field(default_factory=list)
-    """custom_ids whose cost the spec does not state (an unknown model)."""
-
-
-def estimate_batch(path: str | os.PathLike[str]) -> BatchEstimate:
-    """The total cost of an input file; nothing is sent."""
-    estimate = BatchEstimate()
-    for line in read_batch(path):
-        facts = operation(line.operation)
-        cost = facts.cost(line.body)
-        estimate.lines += 1
-        if cost is None:
-            estimate.unpriced.append(line.custom_id)
-            continue
-        estimate.credits += cost
-        name = facts.command or facts.operation_id
-        estimate.by_operation[name] = estimate.by_operation.get(name, 0.0) + cost
-    return estimate
 
 
 @dataclass
@@ -171,20 +78,6 @@ class BatchReport:
     def succeeded(self) -> bool:
         """Every line is done."""
         return self.summary.count(DONE) == self.summary.total
-
-
-def write_output(journal: Journal, out: str | os.PathLike[str]) -> None:
-    """One JSON line per input line, in input order, written whole or not at all."""
-    target = Path(out)
-    handle, name = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            for record in journal.records():
-                file.write(json.dumps(record.output(), separators=(",", ":")) + "\n")
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def _error(error: BaseException) -> dict[str, Any]:
@@ -368,30 +261,6 @@ class _Run:
         return BatchReport(self.journal.summary(), stopped=stopped, error=self.error)
 
 
-def _run_options(
-    client: AuthenticatedClient,
-    journal: Journal,
-    download: str | os.PathLike[str] | None,
-    max_credits: float | None,
-    stop: threading.Event | None,
-    on_progress: ProgressCallback | None,
-    timeout: float,
-    poll_interval: float,
-    claim_size: int,
-) -> _Run:
-    return _Run(
-        client,
-        journal,
-        download=download,
-        max_credits=max_credits,
-        stop=stop,
-        on_progress=on_progress,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        claim_size=claim_size,
-    )
-
-
 def _open(
     journal: JournalLike, input: str | os.PathLike[str], resend_unknown: bool
 ) -> tuple[Journal, bool]:
@@ -435,16 +304,16 @@ def run_batch(
     """
     found, opened = _open(journal, input, resend_unknown)
     try:
-        run = _run_options(
+        run = _Run(
             client,
             found,
-            download,
-            max_credits,
-            stop,
-            on_progress,
-            timeout,
-            poll_interval,
-            claim_size,
+            download=download,
+            max_credits=max_credits,
+            stop=stop,
+            on_progress=on_progress,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            claim_size=claim_size,
         )
         _drive(run)
         if out is not None:
@@ -532,16 +401,16 @@ async def async_run_batch(
     """
     found, opened = _open(journal, input, resend_unknown)
     try:
-        run = _run_options(
+        run = _Run(
             client,
             found,
-            download,
-            max_credits,
-            stop,
-            on_progress,
-            timeout,
-            poll_interval,
-            claim_size,
+            download=download,
+            max_credits=max_credits,
+            stop=stop,
+            on_progress=on_progress,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            claim_size=claim_size,
         )
         await _async_drive(run)
         if out is not None:

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import _client
-from .._batch import BatchProgress, BatchReport, estimate_batch, run_batch
+from .._batch import BatchProgress, BatchReport, run_batch
+from .._batch_files import estimate_batch
 from .._errors import ApiInOneError
 from .._journal import DONE, FAILED, UNKNOWN, JournalSummary, open_journal
 from ._output import print_json
