@@ -185,3 +185,16 @@ async def test_a_cancelled_async_run_records_the_create_in_flight(
         report = await async_run_batch(client, source, journal, poll_interval=0.02)
     assert report.succeeded
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 3
+
+
+def test_an_empty_account_stops_the_run_instead_of_failing_every_line(
+    aio_mock: RunningMock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aio_mock.state.balances[DEMO_KEY] = 1.5 * FLUX  # one create, then 402
+    source, out = _input(tmp_path, 4), tmp_path / "out.jsonl"
+    assert _aio(aio_mock, "batch", "run", source, "--journal", tmp_path / "j", "--out", out) == 1
+    assert "InsufficientCredits" in capsys.readouterr().out
+    statuses = [json.loads(line)["status"] for line in out.read_text().splitlines()]
+    assert statuses[1] == "failed"
+    assert statuses[2:] == ["pending", "pending"]  # never sent: a rerun sends them
+    assert aio_mock.state.stats.statuses[402] == 1

@@ -24,7 +24,13 @@ from api_in_one_client.models import Task
 
 from ._batch_files import read_batch, write_output
 from ._downloads import async_download_results, download_results
-from ._errors import ApiInOneError, CreditLimitError, TaskFailed
+from ._errors import (
+    ApiInOneError,
+    AuthenticationFailed,
+    CreditLimitError,
+    InsufficientCredits,
+    TaskFailed,
+)
 from ._journal import (
     CREATED,
     DONE,
@@ -199,12 +205,17 @@ class _Run:
         return task_id
 
     def create_failed(self, record: LineRecord, error: BaseException) -> None:
-        """Record a create that raised: unknown when it may have created a task."""
+        """Record a create that raised: unknown when it may have created a task.
+
+        A refused key or an empty account fails every line alike: the run stops.
+        """
         record.error = _error(error)
         if isinstance(error, ApiInOneError) and not error.may_have_created_task:
             self.end(record, FAILED, -(record.estimate or 0.0))
         else:
             self.end(record, UNKNOWN)
+        if isinstance(error, AuthenticationFailed | InsufficientCredits):
+            self.fail(error)
 
     def finished(self, record: LineRecord, task: Task) -> bool:
         """Record a finished task; True when its files are to be downloaded."""
@@ -251,7 +262,7 @@ class _Run:
             self.journal.release(record)
 
     def fail(self, error: ApiInOneError) -> None:
-        """End the run on an error waiting for tasks (a timeout, say); the tasks stay journaled."""
+        """End the run on an error no other line would escape (a timeout waiting, a bad key)."""
         self.error = error
         self.stop.set()
 
