@@ -388,3 +388,24 @@ def test_openai_batch_lines_name_their_operation_by_method_and_url(
     source.write_text(json.dumps({**chat, "url": "/v1/embeddings"}) + "\n")
     with pytest.raises(BatchInputError, match="no operation of the spec answers POST"):
         list(read_batch(source))
+
+
+def test_a_line_queued_twice_is_begun_by_one_worker_only(
+    redis_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    name = request.node.name
+    source = _input(tmp_path, 1)
+    first, second = _redis_journal(redis_url, name), _redis_journal(redis_url, name)
+    first.register(read_batch(source))
+    with redis.Redis.from_url(redis_url) as server:
+        server.rpush(f"api-in-one:batch:{name}:queue", "line-000")  # a racing requeue
+    [mine], [theirs] = first.claim(1), second.claim(1)
+    assert first.begin_create(mine, None) == "begun"
+    assert second.begin_create(theirs, None) == "not-ours"
+    second.close()
+    first.close()  # its create never answered: the line is unknown, not lost in sending
+    reader = _redis_journal(redis_url, name)
+    [line] = reader.records()
+    assert line.state == "unknown"
+    assert line.error is not None
+    reader.close()

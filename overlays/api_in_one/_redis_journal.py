@@ -100,6 +100,8 @@ return found
 # none), record.
 _BEGIN = """
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return -1 end
+-- A line queued twice (two reruns requeued it at once) is sent by the first to begin.
+if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return -1 end
 local committed = tonumber(redis.call('GET', KEYS[3]) or '0')
 if ARGV[3] ~= '' and committed + tonumber(ARGV[2]) > tonumber(ARGV[3]) then return 0 end
 redis.call('INCRBYFLOAT', KEYS[3], ARGV[2])
@@ -269,16 +271,22 @@ class RedisJournal:
         return summary
 
     def close(self) -> None:
-        """Stop renewing the lease and give back any lines still claimed."""
+        """Stop renewing the lease and give back any lines still claimed.
+
+        A line still ``sending`` (its create's outcome never recorded) becomes unknown.
+        """
         self._stopped.set()
         if self._read_only:
             self._redis.close()
             return
         owned = self._key("owned", self.worker)
         for custom_id in self._redis.smembers(owned):
-            state = self._redis.hget(self._key("line", _text(custom_id)), "state")
-            if state is not None and _text(state) in (PENDING, CREATED):
+            line = self._key("line", _text(custom_id))
+            state = _text(self._redis.hget(line, "state") or b"")
+            if state in (PENDING, CREATED):
                 self._redis.rpush(self._key("queue"), custom_id)
+            elif state == SENDING:
+                self._redis.hset(line, mapping={"state": UNKNOWN, "lost": "1"})
         self._redis.delete(owned, self._key("alive", self.worker))
         self._redis.srem(self._key("workers"), self.worker)
         self._redis.close()
