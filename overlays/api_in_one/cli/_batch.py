@@ -42,11 +42,20 @@ def add_batch_commands(
         parents=[shared],
     )
     run.add_argument("input", type=Path, help="the JSONL input")
-    run.add_argument("--journal", help="SQLite file, or redis://host:port/db#name for workers")
-    run.add_argument("--out", type=Path, help="write one JSON line per input line here")
+    run.add_argument(
+        "--journal",
+        metavar="PATH_OR_URL",
+        help="SQLite file, or redis://host:port/db#name for workers",
+    )
+    run.add_argument(
+        "--out", metavar="FILE", type=Path, help="write one JSON line per input line here"
+    )
     run.add_argument("--download", metavar="DIR", type=Path, help="save the results here")
     run.add_argument(
-        "--max-credits", type=float, help="never create what could pass this many credits"
+        "--max-credits",
+        metavar="N",
+        type=float,
+        help="never create what could pass this many credits",
     )
     run.add_argument(
         "--estimate", action="store_true", help="print what the input would cost; send nothing"
@@ -58,22 +67,30 @@ def add_batch_commands(
     )
     run.add_argument(
         "--requests-per-minute",
+        metavar="N",
         type=float,
         default=60.0,
         help="rate budget, shared through Redis with a Redis journal [default: 60]",
     )
     run.add_argument(
-        "--poll-interval", type=float, default=1.0, help="first wait for a task [default: 1]"
+        "--poll-interval",
+        metavar="SECONDS",
+        type=float,
+        default=1.0,
+        help="first wait for a task [default: 1]",
     )
     run.add_argument(
         "--lease",
+        metavar="SECONDS",
         type=float,
         default=30.0,
         help="seconds before a silent Redis worker's lines are taken over [default: 30]",
     )
     run.set_defaults(run=_run)
     status = actions.add_parser("status", help="Summarise a batch's journal", parents=[shared])
-    status.add_argument("--journal", required=True, help="SQLite file or redis:// URL")
+    status.add_argument(
+        "--journal", metavar="PATH_OR_URL", required=True, help="SQLite file or redis:// URL"
+    )
     status.set_defaults(run=_status)
 
 
