@@ -38,7 +38,7 @@ lint: $(STAMP)
 test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 2 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -48,6 +48,10 @@ mock: $(STAMP)
 
 contract-long: $(STAMP)
 	CONTRACT_LONG=1 $(BIN)/pytest tests/contract
+
+# Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
+soak: $(STAMP) system-packages
+	$(PY) scripts/soak.py
 
 # Also run by make test, through tests/test_prism_check.py.
 prism-check: $(STAMP)

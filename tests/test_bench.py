@@ -23,6 +23,8 @@ IDS = {
     "batch.rate_limited",
     "batch.requests",
     "batch.lag",
+    "journal.create_cost",
+    "journal.memory",
 }
 
 

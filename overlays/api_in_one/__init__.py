@@ -11,6 +11,8 @@ with ``aconnect()``::
     paths = download_results(client, wait_for_task(client, created), "out")
 """
 
+from ._batch import BatchProgress, BatchReport, async_run_batch, run_batch
+from ._batch_files import BatchEstimate, BatchInputError, estimate_batch
 from ._budget import RateBudget, TokenBucket
 from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
 from ._downloads import async_download_results, download_results
@@ -22,6 +24,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CreditLimitError,
     InsufficientCreditsError,
     InternalServerError,
     NotFoundError,
@@ -32,6 +35,8 @@ from ._errors import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from ._guard import CreditGuard
+from ._journal import JournalError, JournalSummary, LineRecord, SqliteJournal, open_journal
 from ._polling import (
     as_completed,
     async_as_completed,
@@ -41,6 +46,7 @@ from ._polling import (
     wait_for_tasks,
 )
 from ._redis_budget import RedisRateBudget
+from ._redis_journal import RedisJournal
 from ._streaming import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
 from ._task_log import TaskCreation, TaskLog
 from ._tasks import task_id_of
@@ -56,14 +62,25 @@ __all__ = [
     "AsyncChatStream",
     "AuthenticationError",
     "BadRequestError",
+    "BatchEstimate",
+    "BatchInputError",
+    "BatchProgress",
+    "BatchReport",
     "ChatResult",
     "ChatStream",
+    "CreditGuard",
+    "CreditLimitError",
     "InsufficientCreditsError",
     "InternalServerError",
+    "JournalError",
+    "JournalSummary",
+    "LineRecord",
     "NotFoundError",
     "RateBudget",
     "RateLimitError",
+    "RedisJournal",
     "RedisRateBudget",
+    "SqliteJournal",
     "StreamError",
     "StreamInterruptedError",
     "StreamTimeoutError",
@@ -76,11 +93,15 @@ __all__ = [
     "as_completed",
     "async_as_completed",
     "async_download_results",
+    "async_run_batch",
     "async_stream_chat",
     "async_wait_for_task",
     "async_wait_for_tasks",
     "connect",
     "download_results",
+    "estimate_batch",
+    "open_journal",
+    "run_batch",
     "stream_chat",
     "task_id_of",
     "wait_for_task",

@@ -21,6 +21,7 @@ from api_in_one_client.errors import UnexpectedStatus
 from ._budget import RateBudget, TokenBucket
 from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
+from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._logs import configure_from_environment
 from ._task_log import TaskLog
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
@@ -65,6 +66,8 @@ class ApiInOneClient(AuthenticatedClient):
     """The tasks this client created, with when and how: waiting uses it to time its polls."""
     is_async: bool = field(default=False, kw_only=True)
     """True for a client from ``aconnect()``."""
+    credit_guard: CreditGuard | None = field(default=None, kw_only=True)
+    """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
 
     def get_httpx_client(self) -> httpx.Client:
         """The sync httpx client; ``TypeError`` on a client from ``aconnect()``."""
@@ -107,14 +110,22 @@ class ApiInOneClient(AuthenticatedClient):
             changes["timeout"] = _as_timeout(timeout)
         if max_retries is not None:
             name = "async_transport" if self.is_async else "transport"
-            retrying = copy.copy(self._async_transport if self.is_async else self._transport)
-            if not isinstance(retrying, RetryTransport | AsyncRetryTransport):
-                raise TypeError(
-                    "with_options(max_retries=...) needs a client from connect() or aconnect()"
-                )
-            retrying.policy = dataclasses.replace(retrying.policy, max_retries=max_retries)
-            changes[name] = retrying
+            sending = self._async_transport if self.is_async else self._transport
+            changes[name] = _with_retries(sending, max_retries)
         return evolve(self, **changes)
+
+
+def _with_retries(sending: Any, max_retries: int) -> Any:
+    """A copy of a client's transport stack with another retry count, around the same pool."""
+    if isinstance(sending, GuardedTransport | AsyncGuardedTransport):
+        guarded = copy.copy(sending)
+        guarded.inner = _with_retries(sending.inner, max_retries)
+        return guarded
+    if not isinstance(sending, RetryTransport | AsyncRetryTransport):
+        raise TypeError("with_options(max_retries=...) needs a client from connect() or aconnect()")
+    retrying = copy.copy(sending)
+    retrying.policy = dataclasses.replace(retrying.policy, max_retries=max_retries)
+    return retrying
 
 
 def _settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
@@ -199,6 +210,7 @@ class _Setup:
     policy: RetryPolicy
     budget: RateBudget | None
     task_log: TaskLog
+    guard: CreditGuard | None
 
     @classmethod
     def of(cls, arguments: dict[str, Any]) -> _Setup:
@@ -216,6 +228,7 @@ class _Setup:
             ),
             _budget(arguments["rate_budget"], arguments["requests_per_minute"], arguments["burst"]),
             TaskLog(),
+            None if arguments["max_credits"] is None else CreditGuard(arguments["max_credits"]),
         )
 
     def client(self, **transport: Any) -> ApiInOneClient:
@@ -226,6 +239,7 @@ class _Setup:
             timeout=self.timeout,
             raise_on_unexpected_status=True,
             task_log=self.task_log,
+            credit_guard=self.guard,
             is_async="async_transport" in transport,
             **transport,
         )
@@ -243,6 +257,7 @@ def connect(
     httpx_client: httpx.Client | None = None,
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
+    max_credits: float | None = None,
 ) -> ApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
 
@@ -258,11 +273,16 @@ def connect(
     client closes it. The client is sync-only: its async calls raise
     ``TypeError``. Chat requests made with the generated
     ``create_chat_completion`` are sent with ``stream: false``, the only answer
-    it can parse; use ``stream_chat`` to stream.
+    it can parse; use ``stream_chat`` to stream. With ``max_credits``, a create
+    or chat whose cost (from the spec) could take the client's spending over it
+    raises ``CreditLimitError`` unsent.
     """
     setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
     inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
-    return setup.client(transport=RetryTransport(inner, setup.policy, setup.budget, setup.task_log))
+    sending: httpx.BaseTransport = RetryTransport(inner, setup.policy, setup.budget, setup.task_log)
+    if setup.guard is not None:
+        sending = GuardedTransport(sending, setup.guard)
+    return setup.client(transport=sending)
 
 
 def aconnect(
@@ -277,6 +297,7 @@ def aconnect(
     httpx_client: httpx.AsyncClient | None = None,
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
+    max_credits: float | None = None,
 ) -> ApiInOneClient:
     """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
 
@@ -289,6 +310,9 @@ def aconnect(
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)
     )
-    return setup.client(
-        async_transport=AsyncRetryTransport(inner, setup.policy, setup.budget, setup.task_log)
+    sending: httpx.AsyncBaseTransport = AsyncRetryTransport(
+        inner, setup.policy, setup.budget, setup.task_log
     )
+    if setup.guard is not None:
+        sending = AsyncGuardedTransport(sending, setup.guard)
+    return setup.client(async_transport=sending)

@@ -20,6 +20,7 @@ __all__ = [
     "ApiInOneError",
     "AuthenticationError",
     "BadRequestError",
+    "CreditLimitError",
     "InsufficientCreditsError",
     "InternalServerError",
     "NotFoundError",
@@ -156,6 +157,25 @@ class InternalServerError(APIStatusError):
     """5xx: the gateway failed."""
 
     hint = "Try again later; reads are already retried, creates only when nothing was charged."
+
+
+class CreditLimitError(ApiInOneError):
+    """A create was refused before it was sent: its cost could take spending over ``limit``.
+
+    ``estimate`` is the create's cost from the spec (None when the spec does
+    not say, which a guard cannot allow) and ``committed`` the credits
+    already spent or in flight under the same limit.
+    """
+
+    hint = "Nothing was sent: raise max_credits, or leave this create out."
+
+    def __init__(
+        self, message: str, *, limit: float, committed: float, estimate: float | None
+    ) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.committed = committed
+        self.estimate = estimate
 
 
 class APIConnectionError(ApiInOneError):

@@ -21,6 +21,7 @@ from .._downloads import download_results
 from .._errors import ApiInOneError
 from .._polling import wait_for_task
 from .._streaming import stream_chat
+from ._batch import add_batch_commands
 from ._conformance import add_conformance_command
 from ._options import CreateCommand, add_schema_options, body_from, create_commands
 from ._output import TaskProgress, echo_stream, print_json, printable, shown
@@ -86,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--system", help="a system message to send first")
     chat.add_argument("--no-stream", action="store_true", help="wait for one whole response")
     chat.set_defaults(run=_chat)
+
+    add_batch_commands(commands, shared)
 
     demo = commands.add_parser(
         "demo", help="Tour the API against the bundled mock", parents=[shared]
