@@ -22,7 +22,7 @@ from .._errors import ApiInOneError
 from .._polling import wait_for_task
 from .._streaming import stream_chat
 from ._options import CreateCommand, add_schema_options, body_from, create_commands
-from ._output import TaskProgress, echo_stream, print_json, printable, shown
+from ._output import TaskProgress, echo_stream, print_json
 
 __all__ = ["main"]
 
@@ -129,7 +129,7 @@ def _create(args: argparse.Namespace, console: Console) -> int:
             if args.json:
                 print_json(console, created.to_dict())
             else:
-                console.print(f"Created task [bold]{shown(created.data.task_id)}[/bold]")
+                console.print(f"Created task [bold]{created.data.task_id}[/bold]")
             return EXIT_OK
         return _finish(args, console, client, created.data.task_id)
 
@@ -148,9 +148,9 @@ def _finish(
         print_json(console, {**task.to_dict(), "files": [str(p) for p in paths]})
         return EXIT_OK
     for url in task.response if isinstance(task.response, list) else []:
-        console.print(f"  result  {shown(url)}")
+        console.print(f"  result  {url}")
     for path in paths:
-        console.print(f"  saved   {shown(path)}")
+        console.print(f"  saved   {path}")
     return EXIT_OK
 
 
@@ -162,9 +162,9 @@ def _task_get(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         print_json(console, task.to_dict())
     else:
-        console.print(f"[bold]{shown(task.task_id)}[/bold]  {shown(task.status)}")
+        console.print(f"[bold]{task.task_id}[/bold]  {task.status}")
         for url in task.response if isinstance(task.response, list) else []:
-            console.print(f"  result  {shown(url)}")
+            console.print(f"  result  {url}")
     return EXIT_OK
 
 
@@ -230,13 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args, console)
         return code
     except UsageError as error:
-        errors.print(f"aio: error: {printable(error)}", markup=False)
+        errors.print(f"aio: error: {error}", markup=False)
         return EXIT_USAGE
     except ApiInOneError as error:
-        errors.print(f"aio: {type(error).__name__}: {printable(error.message)}", markup=False)
-        return EXIT_API_ERROR
-    except OSError as error:  # a download folder that cannot be written, say
-        errors.print(f"aio: {type(error).__name__}: {printable(error)}", markup=False)
+        errors.print(f"aio: {type(error).__name__}: {error.message}", markup=False)
         return EXIT_API_ERROR
     except KeyboardInterrupt:
         return 130

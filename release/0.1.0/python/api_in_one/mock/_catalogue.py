@@ -33,10 +33,6 @@ CATALOGUE: dict[str, CatalogueEntry] = {
     "seedance": CatalogueEntry("videos", 25, 35.0),
     "pixverse": CatalogueEntry("videos", 20, 30.0),
     "suno": CatalogueEntry("music", 10, 20.0),
-    # Suno versions chosen through `model` (openapi.yaml, createMusic); `suno` is chirp-v3-5.
-    "chirp-v3-5": CatalogueEntry("music", 10, 20.0),
-    "chirp-v4": CatalogueEntry("music", 10, 20.0),
-    "chirp-v4-5": CatalogueEntry("music", 10, 20.0),
     "minimax-music": CatalogueEntry("music", 8, 18.0),
     "elevenlabs-v3": CatalogueEntry("speech", 3, 5.0),
     "gemini": CatalogueEntry("chat", 2, 0.0, documented=True),

@@ -17,7 +17,7 @@ class DialogueLine:
     """One line of dialogue.
 
     Attributes:
-        text (str): The text to speak. The page gives no minimum length.
+        text (str): The text to speak.
         voice (str | Unset): Voice name; optional.
     """
 
