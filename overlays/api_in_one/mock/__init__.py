@@ -11,15 +11,12 @@ serves result files and injects failures on demand::
 """
 
 from ._app import create_app
-from ._catalogue import CATALOGUE, CatalogueEntry
 from ._config import DEMO_KEY, Faults, MockConfig
 from ._server import RunningMock, serve
 from ._state import MockState, MockTask, Stats
 
 __all__ = [
-    "CATALOGUE",
     "DEMO_KEY",
-    "CatalogueEntry",
     "Faults",
     "MockConfig",
     "MockState",
