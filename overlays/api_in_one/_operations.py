@@ -25,6 +25,7 @@ __all__ = [
     "OperationFacts",
     "ResultFacts",
     "SpecExtensionError",
+    "of_kind",
     "operation",
     "operations",
 ]
@@ -145,6 +146,17 @@ def operation(name: str, spec: Mapping[str, Any] | None = None) -> OperationFact
             return facts
     known = ", ".join(sorted(f.command or f.operation_id for f in found))
     raise KeyError(f"No operation {name!r} in openapi.yaml; known: {known}")
+
+
+def of_kind(kind: str, spec: Mapping[str, Any] | None = None) -> OperationFacts:
+    """The one operation of this ``x-operation-kind`` (``chat``, ``task-status``).
+
+    Raises ``KeyError`` unless the spec has exactly one.
+    """
+    found = [facts for facts in operations(spec) if facts.kind == kind]
+    if len(found) != 1:
+        raise KeyError(f"openapi.yaml has {len(found)} operations of kind {kind!r}, not one")
+    return found[0]
 
 
 def _read(spec: Mapping[str, Any]) -> tuple[OperationFacts, ...]:

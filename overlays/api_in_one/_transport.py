@@ -23,6 +23,7 @@ import httpx
 
 from ._budget import RateBudget
 from ._errors import APIConnectionError, ApiInOneError, APITimeout, error_from_response
+from ._operations import of_kind
 from ._task_log import TaskLog
 
 __all__ = ["AsyncRetryTransport", "RetryPolicy", "RetryTransport", "retry_after_seconds"]
@@ -73,7 +74,7 @@ def _chat_wants_json(request: httpx.Request) -> httpx.Request:
     """
     if (
         request.method != "POST"
-        or not request.url.path.endswith("/chat/completions")
+        or not request.url.path.endswith(of_kind("chat").path)
         or "text/event-stream" in request.headers.get("accept", "")
     ):
         return request

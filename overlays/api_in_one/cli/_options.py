@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .._operations import OperationFacts, operations
+from .._operations import OperationFacts, of_kind, operations
 from .._spec import load_spec
 
 __all__ = [
@@ -42,12 +42,8 @@ def create_commands() -> list[Command]:
 
 def command_of(kind: str) -> Command:
     """The command of the one operation of ``x-operation-kind`` ``kind`` (``chat``, ...)."""
-    [found] = [
-        Command(facts.command, facts, facts.request_schema or "")
-        for facts in operations()
-        if facts.kind == kind and facts.command
-    ]
-    return found
+    facts = of_kind(kind)
+    return Command(facts.command or facts.operation_id, facts, facts.request_schema or "")
 
 
 def default_model(facts: OperationFacts) -> str | None:
