@@ -15,9 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
+from api_in_one._operations import of_kind
 from api_in_one._spec import load_spec
 from api_in_one.cli import main
-from api_in_one.cli._options import Command, create_commands
+from api_in_one.cli._demo import CHEAP_TASKS
+from api_in_one.cli._options import Command, create_commands, default_model
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
 POOR_KEY = "aio_poor_key"
@@ -217,10 +219,12 @@ def test_demo_runs_against_a_configured_server(
     assert code == 0
     assert f"Running against {aio_mock.base_url}" in out
     assert "api-in-one demo" in out
-    # A real server gets the cheap subset: an image and a background removal, then chat.
-    assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 2
-    assert len(list(tmp_path.iterdir())) == 2
-    assert "chat (gemini)" in out
+    # A real server gets the cheap subset: the two cheapest tasks of the spec, then chat.
+    tasks = aio_mock.state.tasks.values()
+    assert len(tasks) == CHEAP_TASKS
+    assert len(list(tmp_path.iterdir())) == sum(task.result_count for task in tasks)
+    chat = of_kind("chat")
+    assert f"{chat.command} ({default_model(chat)})" in out
 
 
 @pytest.fixture
