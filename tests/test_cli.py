@@ -19,7 +19,7 @@ from api_in_one._operations import of_kind
 from api_in_one._spec import load_spec
 from api_in_one.cli import main
 from api_in_one.cli._demo import CHEAP_TASKS
-from api_in_one.cli._options import Command, create_commands, default_model
+from api_in_one.cli._options import Command, create_commands
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
 POOR_KEY = "aio_poor_key"
@@ -224,7 +224,7 @@ def test_demo_runs_against_a_configured_server(
     assert len(tasks) == CHEAP_TASKS
     assert len(list(tmp_path.iterdir())) == sum(task.result_count for task in tasks)
     chat = of_kind("chat")
-    assert f"{chat.command} ({default_model(chat)})" in out
+    assert f"{chat.command} ({chat.default_model})" in out
 
 
 @pytest.fixture

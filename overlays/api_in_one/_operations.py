@@ -107,6 +107,14 @@ class OperationFacts:
         return self.kind == "task"
 
     @property
+    def default_model(self) -> str | None:
+        """The model of the first request example, else the first ``x-models`` slug."""
+        for example in self.examples.values():
+            if isinstance(example, Mapping) and isinstance(example.get("model"), str):
+                return str(example["model"])
+        return next(iter(self.models), None)
+
+    @property
     def module(self) -> str:
         """The generated module of the operation, e.g. ``api_in_one_client.api.tasks.get_task``."""
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", self.operation_id).lower()

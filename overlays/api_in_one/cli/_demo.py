@@ -141,7 +141,7 @@ def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")
                 result = echo_stream(console, stream)
             steps.append(
                 Step(
-                    f"{chat.command} ({body.get('model')})",
+                    f"{chat.command} ({chat.default_model})",
                     result.finish_reason or "?",
                     f"{len(result.text)} characters, {result.credits_consumed:g} credits",
                 )

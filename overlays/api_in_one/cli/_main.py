@@ -26,7 +26,6 @@ from ._options import (
     body_from,
     command_of,
     create_commands,
-    default_model,
 )
 from ._output import TaskProgress, echo_stream, print_json
 
@@ -89,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[shared],
     )
     chat.add_argument("message", help="what to say")
-    model = default_model(chat_command.operation)
+    model = chat_command.operation.default_model
     chat.add_argument("--model", default=model, help=f"model slug [default: {model}]")
     chat.add_argument("--system", help="a system message to send first")
     chat.add_argument("--no-stream", action="store_true", help="wait for one whole response")

@@ -17,7 +17,6 @@ __all__ = [
     "body_from",
     "command_of",
     "create_commands",
-    "default_model",
 ]
 
 
@@ -44,14 +43,6 @@ def command_of(kind: str) -> Command:
     """The command of the one operation of ``x-operation-kind`` ``kind`` (``chat``, ...)."""
     facts = of_kind(kind)
     return Command(facts.command or facts.operation_id, facts, facts.request_schema or "")
-
-
-def default_model(facts: OperationFacts) -> str | None:
-    """The model of the operation's first request example, else its first ``x-models`` slug."""
-    for example in facts.examples.values():
-        if isinstance(example, dict) and isinstance(example.get("model"), str):
-            return str(example["model"])
-    return next(iter(facts.models), None)
 
 
 def _schema(name: str) -> dict[str, Any]:
