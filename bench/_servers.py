@@ -4,7 +4,7 @@ A server in the benchmark's own process would share its GIL and add its
 work to every measured request; in a separate process it takes the other
 core. Its answers are built once at start, so it costs next to nothing:
 
-- ``POST /sse/{n}/chat/completions`` streams ``n`` OpenAI ``chat.completion.chunk``
+- ``POST /sse/{n}`` + the chat path streams ``n`` OpenAI ``chat.completion.chunk``
   events (the last one carries usage) and ``data: [DONE]``, in large writes;
 - ``GET /api/v1/<the task-status path>`` answers the spec's ``succeeded`` example of it.
 

@@ -27,7 +27,7 @@ class Stats:
     tasks_created: Counter[str] = field(default_factory=Counter)
     """Tasks created, by API key."""
     requests: Counter[str] = field(default_factory=Counter)
-    """API requests by route, e.g. ``"POST /images/generations"``."""
+    """API requests by route: ``"<METHOD> <path template of the spec>"``."""
     statuses: Counter[int] = field(default_factory=Counter)
     """API answers by HTTP status."""
     received: int = 0
