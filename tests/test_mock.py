@@ -253,12 +253,6 @@ def test_results_are_the_files_the_spec_declares(
         assert MAGIC[extension] in answer.content[:12]
 
 
-def test_files_no_task_lists_are_not_found(http: httpx.Client, mock: RunningMock) -> None:
-    task_id = http.post("/images/generations", json=IMAGE).json()["data"]["task_id"]
-    assert httpx.get(f"{mock.base_url.removesuffix('/api/v1')}/files/{task_id}-1.png").is_error
-    assert httpx.get(f"{mock.base_url.removesuffix('/api/v1')}/files/n0_none-0.png").is_error
-
-
 def test_tasks_are_private_to_their_key_and_unknown_ids_get_404(mock: RunningMock) -> None:
     with httpx.Client(base_url=mock.base_url, headers=AUTH) as http:
         task_id = http.post("/images/generations", json=IMAGE).json()["data"]["task_id"]

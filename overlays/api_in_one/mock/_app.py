@@ -18,7 +18,7 @@ from .. import _operations
 from .._operations import OperationFacts
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
-from ._files import result_bytes
+from ._files import result_bytes, sample_file
 from ._state import MockState, MockTask
 from ._validation import Operation, Operations, describe_error
 
@@ -106,9 +106,13 @@ class _Gateway:
         self.state.stats.file_requests_with_auth += "authorization" in request.headers
         name = request.path_params["name"]
         task = self.state.tasks.get(name.rpartition(".")[0].rpartition("-")[0])
-        if task is None or name not in _file_names(task):
+        if task is not None and name in _file_names(task):
+            return Response(result_bytes(task.extension), media_type=task.media_type)
+        found = sample_file(name)
+        if found is None:
             return ApiError(404, "File not found").response()
-        return Response(result_bytes(task.extension), media_type=task.media_type)
+        media_type, data = found
+        return Response(data, media_type=media_type)
 
     async def handle(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]

@@ -14,7 +14,7 @@ import struct
 import wave
 import zlib
 
-__all__ = ["PLACEHOLDER", "result_bytes"]
+__all__ = ["PLACEHOLDER", "result_bytes", "sample_file"]
 
 
 def _png() -> bytes:
@@ -67,13 +67,13 @@ _JPEG = base64.b64decode(
 _WEBP = base64.b64decode("UklGRh4AAABXRUJQVlA4TBEAAAAvAUAAAAdQvCKXp/+BiOh/AAA=")
 
 _SAMPLES = {
-    "png": _png(),
-    "jpeg": _JPEG,
-    "webp": _WEBP,
-    "wav": _wav(),
-    "mp4": _mp4(),
+    "png": ("image/png", _png()),
+    "jpeg": ("image/jpeg", _JPEG),
+    "webp": ("image/webp", _WEBP),
+    "wav": ("audio/wav", _wav()),
+    "mp4": ("video/mp4", _mp4()),
 }
-"""Sample file contents by file extension."""
+"""Media type and sample contents by file extension."""
 
 PLACEHOLDER = b"api-in-one mock result\n"
 """What a result file of an extension without a sample holds."""
@@ -81,4 +81,9 @@ PLACEHOLDER = b"api-in-one mock result\n"
 
 def result_bytes(extension: str) -> bytes:
     """The contents of a result file with this extension."""
-    return _SAMPLES.get(extension, PLACEHOLDER)
+    return _SAMPLES[extension][1] if extension in _SAMPLES else PLACEHOLDER
+
+
+def sample_file(name: str) -> tuple[str, bytes] | None:
+    """(media type, bytes) of a file name with a sample's extension, whatever task it names."""
+    return _SAMPLES.get(name.rpartition(".")[2]) if "." in name else None
