@@ -1,6 +1,6 @@
 """What this package was generated from (written by `make generate`)."""
 
 GENERATOR = "openapi-python-client 0.29.1"
-OPENAPI_SHA256 = "39591a8d263df6d78c1717e4f0980b96e919707b5ccea3985997e66a07e481ee"
+OPENAPI_SHA256 = "ead7e47c20264e9cf98d5139de637b3e2f73752393a5653a7edce579b3af7953"
 CONFIG_SHA256 = "b5efdd889ab639faaa6d3d14a3664584a825084c6fb9cf0ab8f1e5f03ed0d810"
 TEMPLATES_SHA256 = "8d4ce1a9bd861e411a6e9f723be0ad10f8ed1ea52f2a55a1d9da8054130c73ab"

@@ -57,13 +57,19 @@ def create_app(config: MockConfig | None = None) -> Starlette:
         routes=[
             Route(API_PREFIX + "/{path:path}", gateway.handle, methods=_ALL_METHODS),
             Route("/files/{name}", gateway.serve_file, methods=["GET", "HEAD"]),
-        ]
+        ],
+        exception_handlers={404: _no_route},
     )
     app.state.mock = state
     return app
 
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+
+
+async def _no_route(request: Request, _: Exception) -> Response:
+    """A path no route matches (e.g. a task id holding a newline) still gets the envelope."""
+    return ApiError(404, f"No such endpoint: {request.url.path}").response()
 
 
 class _MockApp(Starlette):

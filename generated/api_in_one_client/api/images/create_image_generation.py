@@ -68,6 +68,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -93,7 +98,8 @@ def sync_detailed(
     """Generate images
 
      Generate images with the engine named by `model`. Returns a task id at
-    once; poll `getTask` for the result URLs. `flux-2` costs 5 credits.
+    once; poll `getTask` for the result URLs. The page's example `flux-2`
+    task consumed 5 credits.
 
     Args:
         body (ImageGenerationRequest): Image generation. `model` picks the engine; `type`,
@@ -128,7 +134,8 @@ def sync(
     """Generate images
 
      Generate images with the engine named by `model`. Returns a task id at
-    once; poll `getTask` for the result URLs. `flux-2` costs 5 credits.
+    once; poll `getTask` for the result URLs. The page's example `flux-2`
+    task consumed 5 credits.
 
     Args:
         body (ImageGenerationRequest): Image generation. `model` picks the engine; `type`,
@@ -158,7 +165,8 @@ async def asyncio_detailed(
     """Generate images
 
      Generate images with the engine named by `model`. Returns a task id at
-    once; poll `getTask` for the result URLs. `flux-2` costs 5 credits.
+    once; poll `getTask` for the result URLs. The page's example `flux-2`
+    task consumed 5 credits.
 
     Args:
         body (ImageGenerationRequest): Image generation. `model` picks the engine; `type`,
@@ -191,7 +199,8 @@ async def asyncio(
     """Generate images
 
      Generate images with the engine named by `model`. Returns a task id at
-    once; poll `getTask` for the result URLs. `flux-2` costs 5 credits.
+    once; poll `getTask` for the result URLs. The page's example `flux-2`
+    task consumed 5 credits.
 
     Args:
         body (ImageGenerationRequest): Image generation. `model` picks the engine; `type`,
