@@ -165,7 +165,10 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
     ("argv", "message"),
     [
         (["image", "--prompt", "A red fox"], "the following arguments are required: --model"),
-        (["video", "--model", "kling-3", "--prompt", "x", "--resolution", "4k"], "invalid choice"),
+        (
+            ["video", "--model", "kling-3", "--prompt", "x", "--aspect-ratio", "4:3"],
+            "invalid choice",
+        ),
         (["image", "--model", "flux-2", "--prompt", "A fox", "--seed", "many"], "invalid int"),
         (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unrecognized"),
         (["chat"], "the following arguments are required: message"),
