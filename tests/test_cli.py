@@ -178,6 +178,8 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
 def test_bad_flags_exit_2_with_a_helpful_message(
     capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, argv: list[str], message: str
 ) -> None:
+    """Pins rules of the docs page on purpose: a required model, a closed list of aspect
+    ratios, an integer seed; and usage errors the server never sees."""
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert message in err
