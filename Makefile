@@ -38,7 +38,7 @@ lint: $(STAMP)
 test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 2 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -52,6 +52,16 @@ contract-long: $(STAMP)
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)
 	$(BIN)/pytest -n 0 tests/contract/test_prism.py
+
+# What changed for client users since release/<version>/, breaking or not; fails
+# on a breaking change without a major version bump and a CHANGELOG.md entry.
+# Also run by make test, through tests/test_changes.py.
+changes: $(STAMP)
+	$(PY) scripts/changes.py
+
+# Cut a release: the working tree becomes release/<version>/, the baseline of make changes.
+release-baseline: $(STAMP)
+	$(PY) scripts/changes.py --record
 
 # BENCH_ARGS, e.g. --quick or "--only stream --rounds 11"; the default also times make test.
 BENCH_ARGS ?= --with-test-time

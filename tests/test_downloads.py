@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from api_in_one import (
@@ -13,7 +15,7 @@ from api_in_one import (
     async_download_results,
     download_results,
 )
-from api_in_one.mock import RunningMock
+from api_in_one.mock import DEMO_KEY, RunningMock
 from api_in_one_client.models import Task
 
 
@@ -21,11 +23,26 @@ def _task(task_id: str, urls: list[str]) -> Task:
     return Task(task_id=task_id, status="SUCCESS", response=urls)
 
 
+def _result_urls(mock: RunningMock, path: str, body: dict[str, Any]) -> list[str]:
+    """The result URLs of a task the mock finishes at once (it serves only real results)."""
+    with httpx.Client(
+        base_url=mock.base_url, headers={"Authorization": f"Bearer {DEMO_KEY}"}
+    ) as http:
+        task_id = http.post(path, json=body).json()["data"]["task_id"]
+        mock.state.tasks[task_id].duration = 0.0
+        urls: list[str] = http.get(f"/tasks/{task_id}").json()["data"]["response"]
+    return urls
+
+
+def _image_url(mock: RunningMock) -> str:
+    return _result_urls(mock, "/images/generations", {"model": "flux-2", "prompt": "a cat"})[0]
+
+
 def test_results_are_saved_under_safe_names_with_progress(
     aio_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
 ) -> None:
-    files = aio_mock.base_url.removesuffix("/api/v1") + "/files"
-    task = _task("../../etc/n1 evil", [f"{files}/a-0.wav", f"{files}/..b-1.png?x=/../y"])
+    music = _result_urls(aio_mock, "/audio/music", {"model": "suno", "gpt_description_prompt": "x"})
+    task = _task("../../etc/n1 evil", [music[0], _image_url(aio_mock) + "?x=/../y"])
     progress: list[tuple[str, int, int | None]] = []
     paths = download_results(
         aio_client,
@@ -48,7 +65,7 @@ def test_a_failed_download_leaves_no_partial_file(
     files = aio_mock.base_url.removesuffix("/api/v1") + "/files"
     with pytest.raises(NotFound):
         download_results(
-            aio_client, _task("n1", [f"{files}/a-0.png", f"{files}/missing"]), tmp_path
+            aio_client, _task("n1", [_image_url(aio_mock), f"{files}/missing"]), tmp_path
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["n1-0.png"]
     with pytest.raises(APIConnectionError):
@@ -65,9 +82,8 @@ def test_a_task_without_results_is_refused(aio_client: ApiInOneClient, tmp_path:
 async def test_async_download(
     aio_async_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
 ) -> None:
-    files = aio_mock.base_url.removesuffix("/api/v1") + "/files"
-    [path] = await async_download_results(
-        aio_async_client, _task("n3", [f"{files}/v-0.mp4"]), tmp_path
-    )
+    video = {"model": "kling-3", "prompt": "waves"}
+    [url] = _result_urls(aio_mock, "/videos/generations", video)
+    [path] = await async_download_results(aio_async_client, _task("n3", [url]), tmp_path)
     assert path.read_bytes()[4:8] == b"ftyp"
     assert aio_mock.state.stats.file_requests_with_auth == 0

@@ -142,6 +142,17 @@ class Client:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
 
+    def unparsable_answer(
+        self, response: httpx.Response, error: Exception
+    ) -> Exception:
+        """What an API function raises when it cannot parse an answer as the API documents it.
+
+        ``error`` is what parsing raised: a JSON, key or type error from the
+        models, or ``errors.UnexpectedStatus``. This returns it unchanged; a
+        subclass may return an error of its own instead.
+        """
+        return error
+
 
 @define
 class AuthenticatedClient:
@@ -285,3 +296,14 @@ class AuthenticatedClient:
     async def __aexit__(self, *args: object, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
+
+    def unparsable_answer(
+        self, response: httpx.Response, error: Exception
+    ) -> Exception:
+        """What an API function raises when it cannot parse an answer as the API documents it.
+
+        ``error`` is what parsing raised: a JSON, key or type error from the
+        models, or ``errors.UnexpectedStatus``. This returns it unchanged; a
+        subclass may return an error of its own instead.
+        """
+        return error

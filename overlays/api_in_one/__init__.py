@@ -17,6 +17,7 @@ from ._downloads import async_download_results, download_results
 from ._errors import (
     APIConnectionError,
     ApiInOneError,
+    APIResponseValidationError,
     APITimeout,
     AuthenticationFailed,
     BadRequest,
@@ -45,6 +46,7 @@ from ._tasks import task_id_of
 __all__ = [
     "DEFAULT_BASE_URL",
     "APIConnectionError",
+    "APIResponseValidationError",
     "APITimeout",
     "ApiInOneClient",
     "ApiInOneError",

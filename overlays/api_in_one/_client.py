@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
+import json
+import math
 import os
 from typing import Any
 
 import httpx
 
 from api_in_one_client import AuthenticatedClient
+from api_in_one_client.errors import UnexpectedStatus
 
 from ._budget import RateBudget, TokenBucket
 from ._errors import ApiInOneError
 from ._task_log import TaskLog
-from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
 
 __all__ = ["DEFAULT_BASE_URL", "ApiInOneClient", "aconnect", "connect"]
 
@@ -40,6 +43,22 @@ class ApiInOneClient(AuthenticatedClient):
         if self._async_client is not None:
             await self._async_client.aclose()
 
+    def unparsable_answer(self, response: httpx.Response, error: Exception) -> Exception:
+        """An ``APIResponseValidationError`` with the status and an excerpt of the body.
+
+        The generated functions call this when the models cannot parse an
+        answer the transport let through: JSON of another shape, say.
+        """
+        if isinstance(error, UnexpectedStatus):
+            problem = "A status the spec does not document"
+        elif isinstance(error, json.JSONDecodeError):
+            problem = f"Not JSON ({response.headers.get('content-type', 'no content type')})"
+        else:
+            problem = (
+                f"JSON not of the documented shape ({type(error).__name__}: {str(error)[:200]})"
+            )
+        return invalid_answer(response.request, response, problem)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, token='aio_***')"
 
@@ -47,14 +66,18 @@ class ApiInOneClient(AuthenticatedClient):
 
 
 def _settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
-    key = api_key or os.environ.get(KEY_VARIABLE)
+    key = (api_key or os.environ.get(KEY_VARIABLE) or "").strip()
     if not key:
         raise ApiInOneError(
             f"No API key: pass api_key=... or set the {KEY_VARIABLE} environment variable "
             "(keys look like aio_...)."
         )
-    url = (base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL).rstrip("/")
-    parsed = httpx.URL(url)
+    _check_key(key)
+    url = (base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL).strip().rstrip("/")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ApiInOneError(f"Base URL {url!r} is not a valid URL: {error}") from None
     if parsed.scheme not in {"http", "https"} or not parsed.host:
         raise ApiInOneError(f"Base URL must be an http(s) URL, got {url!r}")
     if parsed.scheme == "http" and not _is_loopback(parsed.host):
@@ -63,6 +86,20 @@ def _settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
             "unencrypted. Use https://, or http:// only for a loopback host."
         )
     return key, url
+
+
+def _check_key(key: str) -> None:
+    """Refuse a key no header can carry, naming the character but never showing the key.
+
+    Surrounding whitespace (a line end from a CRLF file, say) is stripped before.
+    """
+    for position, character in enumerate(key, 1):
+        if not "!" <= character <= "~":
+            raise ApiInOneError(
+                f"The API key holds U+{ord(character):04X} at character {position} of "
+                f"{len(key)}: keys are printable ASCII without spaces (aio_...). "
+                "Check how the key was read or pasted."
+            )
 
 
 def _is_loopback(host: str) -> bool:
@@ -77,9 +114,23 @@ def _is_loopback(host: str) -> bool:
 def _budget(
     rate_budget: RateBudget | None, requests_per_minute: float | None, burst: int
 ) -> RateBudget | None:
+    """The token bucket ``connect`` makes; a burst over what the limit allows is lowered to fit.
+
+    A bucket refills ``limit - burst`` tokens a minute, so the burst must stay
+    below the limit: ``requests_per_minute=5`` with the default burst of 5
+    gets a burst of 4.
+    """
     if rate_budget is not None:
         return rate_budget
-    return TokenBucket(requests_per_minute, burst, per=60.0) if requests_per_minute else None
+    if not requests_per_minute:
+        return None
+    if not math.isfinite(requests_per_minute) or requests_per_minute <= 1 or burst < 1:
+        raise ApiInOneError(
+            f"requests_per_minute must be over 1 and burst at least 1, got "
+            f"{requests_per_minute:g} and {burst}: pass requests_per_minute=None for no budget"
+        )
+    fitting = min(burst, math.ceil(requests_per_minute) - 1)
+    return TokenBucket(requests_per_minute, fitting, per=60.0)
 
 
 def _client_kwargs(url: str, key: str, timeout: float | httpx.Timeout) -> dict[str, Any]:
@@ -109,7 +160,10 @@ def connect(
     ``API_IN_ONE_BASE_URL`` (then to the production gateway). Documented error
     statuses raise ``ApiInOneError`` subclasses instead of returning ``Error``
     models. ``requests_per_minute=None`` turns the budget off; ``rate_budget``
-    replaces it (for example with one shared by many processes). A given
+    replaces it (for example with one shared by many processes); a ``burst``
+    the limit cannot refill is lowered to one below it. A key with surrounding
+    whitespace is stripped; one holding control characters is refused with an
+    error that never shows it. A given
     ``httpx_client`` is configured in place: its base URL, auth header and
     timeout are set and its transport is wrapped. Chat requests made with the
     generated ``create_chat_completion`` are sent with ``stream: false``, the

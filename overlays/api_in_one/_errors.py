@@ -9,6 +9,7 @@ import httpx
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APITimeout",
     "ApiInOneError",
     "AuthenticationFailed",
@@ -23,9 +24,11 @@ __all__ = [
     "TaskTimeout",
     "error_from_envelope",
     "error_from_response",
+    "excerpt",
 ]
 
 _MAY_EXIST = " The request may have created a task: check before sending it again."
+_MAY_BE_CHARGED = " The request may have been charged: check the balance before sending it again."
 
 
 class ApiInOneError(Exception):
@@ -34,7 +37,9 @@ class ApiInOneError(Exception):
     ``status`` is the HTTP status (None when no answer came), ``code``,
     ``type`` and ``message`` come from the gateway's error envelope, and
     ``may_have_created_task`` is True when a create request failed in a way
-    that leaves open whether the server acted on it.
+    that leaves open whether the server acted on it. For a chat request,
+    which is charged but creates no task, ``charged_only`` makes the message
+    say so.
     """
 
     def __init__(
@@ -46,9 +51,10 @@ class ApiInOneError(Exception):
         type: str | None = None,
         body: Any = None,
         may_have_created_task: bool = False,
+        charged_only: bool = False,
     ) -> None:
         if may_have_created_task:
-            message += _MAY_EXIST
+            message += _MAY_BE_CHARGED if charged_only else _MAY_EXIST
         super().__init__(message)
         self.message = message
         self.status = status
@@ -92,6 +98,14 @@ class APIConnectionError(ApiInOneError):
 
 class APITimeout(APIConnectionError):
     """The server did not answer in time."""
+
+
+class APIResponseValidationError(ApiInOneError):
+    """A successful answer that is not what the spec promises: not JSON, or JSON of another shape.
+
+    A proxy's HTML page or a server breaking the contract, say. ``status`` is
+    the answer's HTTP status and ``body`` an excerpt of what it sent.
+    """
 
 
 class TaskFailed(ApiInOneError):
@@ -154,6 +168,7 @@ def error_from_envelope(
     fallback: str,
     retry_after: float | None = None,
     may_have_created_task: bool = False,
+    charged_only: bool = False,
     note: str = "",
 ) -> ApiInOneError:
     """The typed error for an HTTP status and a decoded body (the envelope, or anything else)."""
@@ -176,6 +191,7 @@ def error_from_envelope(
         type=kind,
         body=body,
         may_have_created_task=may_have_created_task,
+        charged_only=charged_only,
         **extra,
     )
 
@@ -185,6 +201,7 @@ def error_from_response(
     *,
     retry_after: float | None = None,
     may_have_created_task: bool = False,
+    charged_only: bool = False,
     note: str = "",
 ) -> ApiInOneError:
     """The typed error for a read non-2xx response; a non-JSON body still gives a useful message.
@@ -194,15 +211,20 @@ def error_from_response(
     text = response.text
     try:
         body: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         body = text
-    snippet = " ".join(text.split())[:200] or "(empty body)"
-    fallback = f"HTTP {response.status_code} {response.reason_phrase}: {snippet}"
+    fallback = f"HTTP {response.status_code} {response.reason_phrase}: {excerpt(text)}"
     return error_from_envelope(
         response.status_code,
         body,
         fallback=fallback,
         retry_after=retry_after,
         may_have_created_task=may_have_created_task,
+        charged_only=charged_only,
         note=note,
     )
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """The start of a body on one line, for a message: what a person needs to see what came."""
+    return " ".join(text.split())[:limit] or "(empty body)"

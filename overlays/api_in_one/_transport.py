@@ -4,7 +4,9 @@ A request that may create a paid task (every POST) is retried only when the
 server cannot have acted on it: the connection was never made, or the
 answer was 429. After a 5xx, a lost connection or a read timeout it is not
 retried, and the error says that a task may exist. GET is retried on all
-of these.
+of these. A request that cannot be sent at all (a header value h11 refuses,
+say) is never retried. A successful answer must be JSON, or an event stream:
+anything else (a proxy's HTML page) raises ``APIResponseValidationError``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import email.utils
 import json
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,14 +25,32 @@ from typing import Any
 import httpx
 
 from ._budget import RateBudget
-from ._errors import APIConnectionError, ApiInOneError, APITimeout, error_from_response
+from ._errors import (
+    APIConnectionError,
+    ApiInOneError,
+    APIResponseValidationError,
+    APITimeout,
+    error_from_response,
+    excerpt,
+)
 from ._operations import of_kind
 from ._task_log import TaskLog
 
-__all__ = ["AsyncRetryTransport", "RetryPolicy", "RetryTransport", "retry_after_seconds"]
+__all__ = [
+    "AsyncRetryTransport",
+    "RetryPolicy",
+    "RetryTransport",
+    "invalid_answer",
+    "retry_after_seconds",
+]
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+_UNSENDABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+"""The request itself is at fault: nothing was sent, and sending it again cannot help."""
+_FIELD_VALUE = re.compile(rb"([^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?")
+"""A header value h11 sends: no NUL, no line break, no surrounding whitespace."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +95,7 @@ def _chat_wants_json(request: httpx.Request) -> httpx.Request:
     """
     if (
         request.method != "POST"
-        or not request.url.path.endswith(of_kind("chat").path)
+        or not _is_chat(request)
         or "text/event-stream" in request.headers.get("accept", "")
     ):
         return request
@@ -95,30 +116,99 @@ def _chat_wants_json(request: httpx.Request) -> httpx.Request:
     )
 
 
-def _is_json(response: httpx.Response) -> bool:
-    media_type: str = response.headers.get("content-type", "").split(";")[0].strip()
-    return media_type == "application/json"
+def _media_type(response: httpx.Response) -> str:
+    media_type: str = response.headers.get("content-type", "")
+    return media_type.split(";")[0].strip().lower()
+
+
+def _is_event_stream(response: httpx.Response) -> bool:
+    return _media_type(response) == "text/event-stream"
+
+
+def _is_chat(request: httpx.Request) -> bool:
+    """A chat request is charged but creates no task, which its errors say."""
+    return request.url.path.endswith(of_kind("chat").path)
 
 
 def _decoded_json(
-    response: httpx.Response, *, may_have_created_task: bool
+    request: httpx.Request, response: httpx.Response
 ) -> tuple[Any, ApiInOneError | None]:
-    """The decoded body of a JSON answer (None for any other), or the error if it is malformed.
+    """The decoded body of a successful answer, or the error if it is not JSON.
 
-    Every caller then meets a typed error instead of a JSONDecodeError.
+    Every caller then meets a typed error instead of a JSONDecodeError. The
+    content type is not insisted on: JSON labelled ``text/plain`` still works.
     """
-    if not _is_json(response):
-        return None, None
     response.read()
     try:
         return json.loads(response.content), None
-    except ValueError as error:
-        return None, ApiInOneError(
-            f"Malformed JSON in an HTTP {response.status_code} answer: {error}",
-            status=response.status_code,
-            body=response.text[:500],
-            may_have_created_task=may_have_created_task,
+    except (ValueError, RecursionError):
+        kind = _media_type(response) or "no content type"
+        what = "Malformed JSON" if kind == "application/json" else f"Not JSON ({kind})"
+        return None, invalid_answer(request, response, what)
+
+
+def invalid_answer(
+    request: httpx.Request, response: httpx.Response, problem: str
+) -> APIResponseValidationError:
+    """The error for a successful answer that is not what the spec promises.
+
+    ``problem`` says how and starts the message, as in "Malformed JSON". The
+    error carries the status and an excerpt of the body, and says that a task
+    may exist when the request was a create.
+    """
+    return APIResponseValidationError(
+        f"{problem} in the HTTP {response.status_code} answer to {request.method} "
+        f"{request.url.path}: {excerpt(response.text)}",
+        status=response.status_code,
+        body=response.text[:500],
+        may_have_created_task=request.method not in _IDEMPOTENT,
+        charged_only=_is_chat(request),
+    )
+
+
+def _reason(error: BaseException) -> str:
+    """The first message down the cause chain: an async ReadError often has none of its own."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if str(cause):
+            return str(cause)
+        cause = cause.__cause__ or cause.__context__
+    return "no reason given"
+
+
+def _unsendable_header(request: httpx.Request) -> APIConnectionError | None:
+    """The error for a header value h11 would refuse, found before anything is sent.
+
+    h11's own error quotes the value, and httpcore logs that error at DEBUG
+    level: checked here first, a key read with its line end never reaches a log.
+    """
+    for name, value in request.headers.raw:
+        if _FIELD_VALUE.fullmatch(value) is None:
+            return APIConnectionError(
+                f"{request.method} {request.url.path} was not sent: the value of its "
+                f"{name.decode('latin-1')} header is not valid HTTP (a line break or another "
+                "control character, or surrounding whitespace)."
+            )
+    return None
+
+
+def _connection_error(
+    request: httpx.Request, error: httpx.TransportError, *, idempotent: bool
+) -> APIConnectionError:
+    where = f"{request.method} {request.url.path}"
+    if isinstance(error, httpx.LocalProtocolError):
+        # h11's message quotes the offending header, which may be the key: never show it.
+        return APIConnectionError(
+            f"{where} was not sent: it is not valid HTTP (a header value holding a line break "
+            "or another control character, say)."
         )
+    cls = APITimeout if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    unsent = isinstance(error, (*_NOT_SENT, *_UNSENDABLE))
+    return cls(
+        f"{type(error).__name__} on {where}: {_reason(error)}",
+        may_have_created_task=not idempotent and not unsent,
+        charged_only=_is_chat(request),
+    )
 
 
 class _Decision:
@@ -142,23 +232,21 @@ class _Decision:
     ) -> None:
         self.response, self.body, self.error = response, None, None
         self.retry, self.wait = False, 0.0
-        idempotent = request.method in {"GET", "HEAD", "OPTIONS"}
+        idempotent = request.method in _IDEMPOTENT
         retries_left = attempt < policy.max_retries
         if error is not None:
             safe = isinstance(error, _NOT_SENT) or idempotent
-            if safe and retries_left:
+            if safe and retries_left and not isinstance(error, _UNSENDABLE):
                 self.retry, self.wait = True, policy.backoff(attempt)
                 return
-            cls = APITimeout if isinstance(error, httpx.TimeoutException) else APIConnectionError
-            self.error = cls(
-                f"{type(error).__name__} on {request.method} {request.url.path}: {error}",
-                may_have_created_task=not idempotent and not isinstance(error, _NOT_SENT),
-            )
+            self.error = _connection_error(request, error, idempotent=idempotent)
             return
         assert response is not None
         status = response.status_code
         if status < 400:
-            self.body, self.error = _decoded_json(response, may_have_created_task=not idempotent)
+            # A redirect passes through, for an httpx client that follows redirects.
+            if 200 <= status < 300 and not _is_event_stream(response):
+                self.body, self.error = _decoded_json(request, response)
             return
         response.read()
         retry_after = retry_after_seconds(response) if status == 429 else None
@@ -177,6 +265,7 @@ class _Decision:
             response,
             retry_after=retry_after,
             may_have_created_task=status >= 500 and not idempotent,
+            charged_only=_is_chat(request),
         )
 
 
@@ -201,6 +290,9 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
         request = _chat_wants_json(request)
+        unsendable = _unsendable_header(request)
+        if unsendable is not None:
+            raise unsendable
         attempt = 0
         while True:
             if self.budget is not None:
@@ -249,13 +341,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
         request = _chat_wants_json(request)
+        unsendable = _unsendable_header(request)
+        if unsendable is not None:
+            raise unsendable
         attempt = 0
         while True:
             if self.budget is not None:
                 await self.budget.acquire_async()
             try:
                 response = await self.inner.handle_async_request(request)
-                if response.status_code >= 400 or _is_json(response):
+                if response.status_code >= 400 or not _is_event_stream(response):
                     await response.aread()
                 decision = _Decision(self.policy, request, attempt, response=response)
             except httpx.TransportError as error:

@@ -27,7 +27,7 @@ from ._options import (
     command_of,
     create_commands,
 )
-from ._output import TaskProgress, echo_stream, print_json
+from ._output import TaskProgress, echo_stream, print_json, printable, shown
 
 __all__ = ["main"]
 
@@ -135,7 +135,7 @@ def _create(args: argparse.Namespace, console: Console) -> int:
             if args.json:
                 print_json(console, created.to_dict())
             else:
-                console.print(f"Created task [bold]{created.data.task_id}[/bold]")
+                console.print(f"Created task [bold]{shown(created.data.task_id)}[/bold]")
             return EXIT_OK
         return _finish(args, console, client, created.data.task_id)
 
@@ -150,9 +150,9 @@ def _finish(
         print_json(console, {**task.to_dict(), "files": [str(p) for p in paths]})
         return EXIT_OK
     for url in task.response if isinstance(task.response, list) else []:
-        console.print(f"  result  {url}")
+        console.print(f"  result  {shown(url)}")
     for path in paths:
-        console.print(f"  saved   {path}")
+        console.print(f"  saved   {shown(path)}")
     return EXIT_OK
 
 
@@ -164,9 +164,9 @@ def _task_get(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         print_json(console, task.to_dict())
     else:
-        console.print(f"[bold]{task.task_id}[/bold]  {task.status}")
+        console.print(f"[bold]{shown(task.task_id)}[/bold]  {shown(task.status)}")
         for url in task.response if isinstance(task.response, list) else []:
-            console.print(f"  result  {url}")
+            console.print(f"  result  {shown(url)}")
     return EXIT_OK
 
 
@@ -232,10 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args, console)
         return code
     except UsageError as error:
-        errors.print(f"aio: error: {error}", markup=False)
+        errors.print(f"aio: error: {printable(error)}", markup=False)
         return EXIT_USAGE
     except ApiInOneError as error:
-        errors.print(f"aio: {type(error).__name__}: {error.message}", markup=False)
+        errors.print(f"aio: {type(error).__name__}: {printable(error.message)}", markup=False)
+        return EXIT_API_ERROR
+    except OSError as error:  # a download folder that cannot be written, say
+        errors.print(f"aio: {type(error).__name__}: {printable(error)}", markup=False)
         return EXIT_API_ERROR
     except KeyboardInterrupt:
         return 130

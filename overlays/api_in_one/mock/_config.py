@@ -64,3 +64,10 @@ class MockConfig:
     faults: Faults = field(default_factory=Faults)
     max_body_bytes: int = 1 << 20
     """Larger request bodies are answered with 400."""
+    max_json_depth: int = 32
+    """Request bodies nested deeper (objects and arrays) are answered with 400."""
+    finished_task_ttl: float = 3600.0
+    """Clock seconds a finished task stays readable; then it is forgotten and gets 404."""
+    max_finished_tasks: int = 10_000
+    """Finished tasks kept at most (about 1 kB each); beyond it the longest finished is
+    forgotten and gets 404. Unfinished tasks are always kept."""

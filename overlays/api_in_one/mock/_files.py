@@ -14,7 +14,7 @@ import struct
 import wave
 import zlib
 
-__all__ = ["PLACEHOLDER", "result_bytes", "sample_file"]
+__all__ = ["PLACEHOLDER", "result_bytes"]
 
 
 def _png() -> bytes:
@@ -82,8 +82,3 @@ PLACEHOLDER = b"api-in-one mock result\n"
 def result_bytes(extension: str) -> bytes:
     """The contents of a result file with this extension."""
     return _SAMPLES[extension][1] if extension in _SAMPLES else PLACEHOLDER
-
-
-def sample_file(name: str) -> tuple[str, bytes] | None:
-    """(media type, bytes) of a file name with a sample's extension, whatever task it names."""
-    return _SAMPLES.get(name.rpartition(".")[2]) if "." in name else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import random
 from collections import Counter, deque
@@ -27,7 +29,8 @@ class Stats:
     tasks_created: Counter[str] = field(default_factory=Counter)
     """Tasks created, by API key."""
     requests: Counter[str] = field(default_factory=Counter)
-    """API requests by route: ``"<METHOD> <path template of the spec>"``."""
+    """API requests by route: ``"<METHOD> <path template of the spec>"``; ``"(unmatched)"``
+    for paths and methods of no operation."""
     statuses: Counter[int] = field(default_factory=Counter)
     """API answers by HTTP status."""
     received: int = 0
@@ -46,20 +49,20 @@ class MockTask:
 
     task_id: str
     key: str
-    operation_id: str
     slug: str
     """The model slug, or the command name of an operation without models."""
+    operation_id: str
     request: dict[str, Any]
     cost: float
-    extension: str
-    """The result files' extension (``x-results``, following the request where it says so)."""
-    media_type: str
-    result_count: int
     created: float
     created_at: str
     duration: float
     fails: bool
     stuck: bool
+    extension: str
+    """The result files' extension (``x-results``, following the request where it says so)."""
+    media_type: str
+    result_count: int
 
     @property
     def finishes_at(self) -> float:
@@ -78,6 +81,11 @@ class MockState:
         self.stats = Stats()
         self._windows: dict[str, deque[float]] = {}
         self._random = random.Random(config.seed)
+        self._serials = itertools.count(1)
+        self._unfinished: list[tuple[float, str]] = []
+        """(finishes_at, task_id) of tasks not yet seen finished: a heap, soonest first."""
+        self._finished: deque[tuple[float, str]] = deque()
+        """(finished_at, task_id) of finished tasks still kept, in the order they finished."""
 
     def now(self) -> float:
         """The configured clock."""
@@ -117,7 +125,7 @@ class MockState:
         stuck = faults.stuck_next_tasks > 0
         faults.stuck_next_tasks = max(0, faults.stuck_next_tasks - 1)
         duration = self.config.durations.get(slug, seconds) * self.config.time_scale
-        serial = f"{len(self.tasks) + 1}{self._random.getrandbits(24):06x}"
+        serial = f"{next(self._serials)}{self._random.getrandbits(24):06x}"
         task = MockTask(
             task_id=f"n{serial}_{slug.replace('-', '')}",
             key=key,
@@ -135,8 +143,41 @@ class MockState:
             stuck=stuck,
         )
         self.tasks[task.task_id] = task
+        self._track(task)
         self.stats.tasks_created[key] += 1
         return task
+
+    def task(self, task_id: str) -> MockTask | None:
+        """The task with this id, unless it never existed or has expired."""
+        self.expire()
+        return self.tasks.get(task_id)
+
+    def _track(self, task: MockTask) -> None:
+        heapq.heappush(self._unfinished, (task.finishes_at, task.task_id))
+        self.expire()
+
+    def expire(self) -> None:
+        """Forget finished tasks older than ``finished_task_ttl`` or beyond ``max_finished_tasks``.
+
+        Memory stays bounded however long the mock runs; each call costs time
+        in proportion to the tasks it moves or forgets.
+        """
+        now = self.now()
+        while self._unfinished and self._unfinished[0][0] <= now:
+            _, task_id = heapq.heappop(self._unfinished)
+            task = self.tasks.get(task_id)
+            if task is None:
+                continue
+            if task.finishes_at > now:  # its duration was changed after it was created
+                heapq.heappush(self._unfinished, (task.finishes_at, task_id))
+                continue
+            self._finished.append((task.finishes_at, task_id))
+        config = self.config
+        while self._finished and (
+            len(self._finished) > config.max_finished_tasks
+            or self._finished[0][0] + config.finished_task_ttl <= now
+        ):
+            self.tasks.pop(self._finished.popleft()[1], None)
 
     def status_of(self, task: MockTask) -> str:
         """The task's status at the current clock time."""
