@@ -41,12 +41,13 @@ from ._rounds import Stopwatch, Timing, Workload, interleave
 __all__ = ["run"]
 
 _FACTS = operation("image")
+_MODEL = _FACTS.default_model
 
 
 def _write_input(path: Path, count: int, start: int = 0) -> None:
     with path.open("w") as out:
         for i in range(start, start + count):
-            body = {"model": "flux-2", "prompt": f"a bench picture {i}"}
+            body = {"model": _MODEL, "prompt": f"a bench picture {i}"}
             out.write(json.dumps({"custom_id": f"b{i}", "operation": "image", "body": body}))
             out.write("\n")
 
@@ -204,7 +205,7 @@ def _in_memory_growth(lines: int) -> float:
             for i in range(lines):
                 if i == lines // 10:
                     early = tracemalloc.get_traced_memory()[0]
-                body = model_class.from_dict({"model": "flux-2", "prompt": f"a bench {i}"})
+                body = model_class.from_dict({"model": _MODEL, "prompt": f"a bench {i}"})
                 created.append(module.sync(client=client, body=body))
             tasks = wait_for_tasks(client, created, poll_interval=0.001)
             end = tracemalloc.get_traced_memory()[0]

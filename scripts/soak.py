@@ -50,7 +50,9 @@ from api_in_one._operations import operation
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
 
 PARTS = ("killed", "sigterm", "workers", "guard")
-FLUX = operation("image").cost({"model": "flux-2"}) or 0.0
+IMAGE = operation("image")
+MODEL = IMAGE.default_model
+IMAGE_COST = IMAGE.cost({"model": MODEL}) or 0.0
 POLL = "0.05"
 
 
@@ -70,7 +72,7 @@ class Checks:
 def _write_input(path: Path, count: int) -> None:
     with path.open("w") as out:
         for i in range(count):
-            body = {"model": "flux-2", "prompt": f"soak picture [{i:04}]"}
+            body = {"model": MODEL, "prompt": f"soak picture [{i:04}]"}
             out.write(json.dumps({"custom_id": f"{i:04}", "operation": "image", "body": body}))
             out.write("\n")
 
@@ -255,7 +257,7 @@ def guard(checks: Checks, folder: Path) -> str:
     source, out = folder / "input.jsonl", folder / "out.jsonl"
     _write_input(source, 40)
     key, balance = "aio_soak_guard_key_000000000000", 10_000.0
-    cap = 40 * FLUX / 3
+    cap = 40 * IMAGE_COST / 3
     config = MockConfig(time_scale=0.01, requests_per_minute=1_000_000, keys={key: balance})
     args = [str(source), "--journal", str(folder / "j.sqlite"), "--out", str(out)]
     args += ["--max-credits", f"{cap:g}", "--requests-per-minute", "100000"]
@@ -269,7 +271,7 @@ def guard(checks: Checks, folder: Path) -> str:
     refused = Counter(row["error"]["type"] for row in _output(out) if row["error"])
     checks.that(refused["CreditLimitError"] == 40 - created, f"guard: refusals {dict(refused)}")
     return (
-        f"guard: estimate {40 * FLUX:g}, cap {cap:g}; charged {charged[-1]:g} "
+        f"guard: estimate {40 * IMAGE_COST:g}, cap {cap:g}; charged {charged[-1]:g} "
         f"after two runs; {created} created, {refused['CreditLimitError']} refused unsent"
     )
 

@@ -1,8 +1,10 @@
 """Every code block of the documentation runs against the mock, so no page can go stale.
 
 The pages are README.md, CONTRIBUTING.md, bench/README.md and every
-docs/*.md: a new guide is picked up with no edit here. ``text`` blocks
-(output, diagrams) are shown, not run.
+docs/*.md: a new guide is picked up with no edit here. ``text``, ``json``
+and ``markdown`` blocks (output, files, reports) are shown, not run. A
+walkthrough whose blocks build on each other says so in its first line
+(``<!-- blocks run in order by tests/... -->``) and that test runs it.
 
 Python blocks are executed (a block that defines tests runs as a pytest file
 with the project's plugin); shell blocks are run line by line: ``aio`` through
@@ -23,7 +25,9 @@ from typing import Any
 
 import pytest
 
+from api_in_one import TokenBucket
 from api_in_one.cli import main as aio
+from api_in_one.conformance import _runner as conformance_runner
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 from api_in_one.mock.__main__ import parser as mock_parser
 
@@ -37,6 +41,9 @@ PAGES = [
     *sorted((ROOT / "docs").glob("*.md")),
 ]
 FENCED = re.compile(r"^```(\w+)\n(.*?)^```$", flags=re.MULTILINE | re.DOTALL)
+SHOWN = {"text", "json", "markdown"}
+"""Block kinds that show output or files and are not run."""
+IN_ORDER = re.compile(r"\A<!-- blocks run in order by (tests/\S+\.py) -->")
 README = PAGES[0].read_text()
 README_LIMIT = 10_000
 """Bytes: the README is the front page; guides and maintainer material live elsewhere."""
@@ -46,6 +53,8 @@ def _blocks(language: str) -> list[tuple[str, str]]:
     """``(page:number, code)`` of every ``language`` block of every page."""
     found = []
     for page in PAGES:
+        if IN_ORDER.match(page.read_text()):
+            continue
         blocks = FENCED.findall(page.read_text())
         for number, (kind, code) in enumerate(blocks, start=1):
             if kind == language:
@@ -77,8 +86,12 @@ def test_the_readme_is_short_and_links_every_guide() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
-def test_every_block_is_python_sh_or_text(page: Path) -> None:
-    assert {kind for kind, _ in FENCED.findall(page.read_text())} <= {"python", "sh", "text"}
+def test_every_block_is_run_or_shown(page: Path) -> None:
+    text = page.read_text()
+    assert {kind for kind, _ in FENCED.findall(text)} <= {"python", "sh", *SHOWN}
+    walkthrough = IN_ORDER.match(text)
+    if walkthrough:
+        assert (ROOT / walkthrough.group(1)).is_file(), walkthrough.group(1)
 
 
 @pytest.fixture
@@ -129,8 +142,18 @@ def _shell_lines() -> list[str]:
 
 
 @pytest.mark.parametrize("line", _shell_lines())
-def test_shell_line(line: str, aio_mock: RunningMock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_shell_line(
+    line: str,
+    aio_mock: RunningMock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     words = shlex.split(line)
+    # The documented commands pace themselves for the gateway's 60 requests a minute; this
+    # mock allows far more, and a conformance run's ~70 requests need not take a minute here.
+    monkeypatch.setattr(
+        conformance_runner, "TokenBucket", lambda rate, burst, per: TokenBucket(10_000, 50)
+    )
     if words[0] == "aio":
         assert aio(words[1:]) == 0, capsys.readouterr().err
         assert aio_mock.state.stats.received > 0

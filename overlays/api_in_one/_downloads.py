@@ -1,7 +1,7 @@
 """Saving a finished task's result files: streamed, safely named, never half-written.
 
 A result URL that has expired (403 or 404 from storage) is fetched again
-through ``getTask``, once per download, for fresh URLs.
+through the task-status call, once per download, for fresh URLs.
 """
 
 from __future__ import annotations

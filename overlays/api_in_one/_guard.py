@@ -4,7 +4,7 @@ Before a paid request (a task create or a chat) is sent, its cost is
 estimated from the spec's credit extensions (``_operations``) and refused
 with ``CreditLimitError`` when it could take spending over the limit. An
 estimate stays counted until the answers tell what was actually consumed:
-getTask's ``consumed_credits`` for a finished task, ``credits_consumed`` for
+the task status's ``consumed_credits`` for a finished task, ``credits_consumed`` for
 a chat. A create that failed in a way that leaves its outcome open stays
 counted: it may have been charged.
 """

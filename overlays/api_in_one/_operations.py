@@ -25,6 +25,7 @@ __all__ = [
     "OperationFacts",
     "ResultFacts",
     "SpecExtensionError",
+    "of_kind",
     "operation",
     "operations",
 ]
@@ -108,6 +109,14 @@ class OperationFacts:
         return self.kind == "task"
 
     @property
+    def default_model(self) -> str | None:
+        """The model of the first request example, else the first ``x-models`` slug."""
+        for example in self.examples.values():
+            if isinstance(example, Mapping) and isinstance(example.get("model"), str):
+                return str(example["model"])
+        return next(iter(self.models), None)
+
+    @property
     def module(self) -> str:
         """The generated module of the operation, e.g. ``api_in_one_client.api.tasks.get_task``."""
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", self.operation_id).lower()
@@ -147,6 +156,17 @@ def operation(name: str, spec: Mapping[str, Any] | None = None) -> OperationFact
             return facts
     known = ", ".join(sorted(f.command or f.operation_id for f in found))
     raise KeyError(f"No operation {name!r} in openapi.yaml; known: {known}")
+
+
+def of_kind(kind: str, spec: Mapping[str, Any] | None = None) -> OperationFacts:
+    """The one operation of this ``x-operation-kind`` (``chat``, ``task-status``).
+
+    Raises ``KeyError`` unless the spec has exactly one.
+    """
+    found = [facts for facts in operations(spec) if facts.kind == kind]
+    if len(found) != 1:
+        raise KeyError(f"openapi.yaml has {len(found)} operations of kind {kind!r}, not one")
+    return found[0]
 
 
 def _read(spec: Mapping[str, Any]) -> tuple[OperationFacts, ...]:

@@ -14,6 +14,7 @@ from api_in_one_client.models import ChatCompletionChunk, ChatCompletionRequest,
 
 from ._chunks import Frame, learn_frame, plain_choices, plain_chunk
 from ._errors import ApiInOneError, StreamInterruptedError, StreamTimeoutError, error_from_envelope
+from ._operations import of_kind
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
 
@@ -206,7 +207,7 @@ def _request(
     timeout = client.timeout
     return client.build_request(
         "POST",
-        "/chat/completions",
+        of_kind("chat").path,
         json=payload,
         headers={"Accept": "text/event-stream"},
         timeout=httpx.Timeout(

@@ -24,7 +24,7 @@ class TaskCreation:
 
     at: float
     kind: str
-    """Endpoint path and model, e.g. ``/api/v1/videos/generations kling-3``."""
+    """Endpoint path and model, separated by a space (``"<path> <model>"``)."""
 
 
 class TaskLog:

@@ -35,6 +35,7 @@ from ._errors import (
     error_from_response,
     excerpt,
 )
+from ._operations import of_kind
 from ._task_log import TaskLog
 from ._tracing import (
     budget_waited,
@@ -110,7 +111,7 @@ def _chat_wants_json(request: httpx.Request) -> httpx.Request:
     """
     if (
         request.method != "POST"
-        or not request.url.path.endswith("/chat/completions")
+        or not _is_chat(request)
         or "text/event-stream" in request.headers.get("accept", "")
     ):
         return request
@@ -142,7 +143,7 @@ def _is_event_stream(response: httpx.Response) -> bool:
 
 def _is_chat(request: httpx.Request) -> bool:
     """A chat request is charged but creates no task, which its errors say."""
-    return request.url.path.endswith("/chat/completions")
+    return request.url.path.endswith(of_kind("chat").path)
 
 
 def _decoded_json(

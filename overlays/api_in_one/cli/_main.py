@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +22,13 @@ from .._polling import wait_for_task
 from .._streaming import stream_chat
 from ._batch import add_batch_commands
 from ._conformance import add_conformance_command
-from ._options import CreateCommand, add_schema_options, body_from, create_commands
+from ._options import (
+    Command,
+    add_schema_options,
+    body_from,
+    command_of,
+    create_commands,
+)
 from ._output import TaskProgress, echo_stream, print_json, printable, shown
 
 __all__ = ["main"]
@@ -62,14 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in create_commands():
-        sub = commands.add_parser(
-            command.name, help=command.summary, description=command.summary, parents=[shared]
-        )
+        summary = command.operation.summary
+        sub = commands.add_parser(command.name, help=summary, description=summary, parents=[shared])
         add_schema_options(sub, command.schema_name)
         _wait_options(sub)
         sub.set_defaults(run=_create, create=command)
 
-    task = commands.add_parser("task", help="Get or wait for a task")
+    task = commands.add_parser(command_of("task-status").name, help="Get or wait for a task")
     task_commands = task.add_subparsers(dest="task_command", required=True, metavar="ACTION")
     get = task_commands.add_parser("get", help="Print a task's status", parents=[shared])
     get.add_argument("task_id")
@@ -79,11 +83,15 @@ def _parser() -> argparse.ArgumentParser:
     _wait_options(wait, always_waits=True)
     wait.set_defaults(run=_task_wait)
 
+    chat_command = command_of("chat")
     chat = commands.add_parser(
-        "chat", help="Chat with a model; the reply streams as it arrives", parents=[shared]
+        chat_command.name,
+        help="Chat with a model; the reply streams as it arrives",
+        parents=[shared],
     )
     chat.add_argument("message", help="what to say")
-    chat.add_argument("--model", default="gemini", help="model slug [default: gemini]")
+    model = chat_command.operation.default_model
+    chat.add_argument("--model", default=model, help=f"model slug [default: {model}]")
     chat.add_argument("--system", help="a system message to send first")
     chat.add_argument("--no-stream", action="store_true", help="wait for one whole response")
     chat.set_defaults(run=_chat)
@@ -122,10 +130,8 @@ def _connect(args: argparse.Namespace) -> AuthenticatedClient:
 
 
 def _create(args: argparse.Namespace, console: Console) -> int:
-    command: CreateCommand = args.create
-    module = importlib.import_module(
-        f"api_in_one_client.api.{command.tag}.{_snake(command.operation_id)}"
-    )
+    command: Command = args.create
+    module = importlib.import_module(command.operation.module)
     models = importlib.import_module("api_in_one_client.models")
     body = getattr(models, command.schema_name).from_dict(body_from(args))
     with _connect(args) as client:
@@ -138,10 +144,6 @@ def _create(args: argparse.Namespace, console: Console) -> int:
                 console.print(f"Created task [bold]{shown(created.data.task_id)}[/bold]")
             return EXIT_OK
         return _finish(args, console, client, created.data.task_id)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _finish(

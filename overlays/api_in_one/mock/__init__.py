@@ -11,17 +11,14 @@ serves result files and injects failures on demand::
 """
 
 from ._app import create_app
-from ._catalogue import CATALOGUE, CatalogueEntry
 from ._config import DEMO_KEY, Faults, MockConfig
 from ._drift import DRIFTS
 from ._server import RunningMock, serve
 from ._state import MockState, MockTask, Stats, served_responses
 
 __all__ = [
-    "CATALOGUE",
     "DEMO_KEY",
     "DRIFTS",
-    "CatalogueEntry",
     "Faults",
     "MockConfig",
     "MockState",

@@ -19,11 +19,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
-from ._catalogue import CATALOGUE
+from .. import _operations
+from .._operations import OperationFacts
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._drift import Drift
-from ._files import result_extension, result_file
+from ._files import result_bytes
 from ._state import MockState, MockTask
 from ._validation import Operation, Operations, describe_error
 
@@ -37,18 +38,6 @@ _ERROR_TYPES = {
     404: "not_found",
     405: "invalid_request",
     429: "rate_limit",
-}
-_TOOL_SLUGS = {
-    "removeImageBackground": "remove-bg",
-    "swapFace": "face-swap",
-    "removeVideoBackground": "video-bg-remover",
-}
-_MODEL_KINDS = {
-    "createImageGeneration": "images",
-    "createVideoGeneration": "videos",
-    "createMusic": "music",
-    "createSpeech": "speech",
-    "createChatCompletion": "chat",
 }
 
 
@@ -147,6 +136,7 @@ class _Gateway:
     def __init__(self, state: MockState, operations: Operations) -> None:
         self.state, self.operations = state, operations
         self.drift = Drift(state.config.drift)
+        self.facts = {facts.operation_id: facts for facts in _operations.operations()}
 
     async def serve_file(self, request: Request) -> Response:
         """A result file; served without auth, like a CDN."""
@@ -154,11 +144,9 @@ class _Gateway:
         self.state.stats.file_requests_with_auth += "authorization" in request.headers
         name = request.path_params["name"]
         task = self.state.task(name.rpartition("-")[0])
-        found = result_file(name)
-        if task is None or name not in _result_names(self.state, task) or found is None:
+        if task is None or name not in _result_names(self.state, task):
             return ApiError(404, f"File not found: {name}").response()
-        media_type, data = found
-        return Response(data, media_type=media_type)
+        return Response(result_bytes(task.extension), media_type=task.media_type)
 
     async def handle(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]
@@ -202,19 +190,18 @@ class _Gateway:
             if message:
                 raise ApiError(400, message)
         body = await self._body(request, operation)
-        if operation.operation_id == "getTask":
+        facts = self.facts[operation.operation_id]
+        if facts.kind == "task-status":
             return self._get_task(request, key, params["task_id"])
-        slug = self._slug(operation, body)
-        entry = CATALOGUE[slug]
-        if self.state.balances[key] < entry.cost:
+        cost = self._cost(facts, body)
+        if self.state.balances[key] < cost:
             raise ApiError(
                 402,
-                f"Insufficient credits: {entry.cost:g} needed, "
-                f"{self.state.balances[key]:g} available",
+                f"Insufficient credits: {cost:g} needed, {self.state.balances[key]:g} available",
             )
-        if operation.operation_id == "createChatCompletion":
-            return self._chat(key, body, entry.cost)
-        task = self.state.create_task(key, slug, body)
+        if facts.kind == "chat":
+            return self._chat(key, body, cost)
+        task = self.state.create_task(key, facts, body)
         if faults.error_after_processing > 0:
             faults.error_after_processing -= 1
             raise ApiError(500, "Injected server error after the task was created")
@@ -268,17 +255,19 @@ class _Gateway:
         assert isinstance(body, dict)  # the spec's request bodies are objects
         return body
 
-    def _slug(self, operation: Operation, body: dict[str, Any]) -> str:
-        tool = _TOOL_SLUGS.get(operation.operation_id)
-        if tool is not None:
-            return tool
-        model, kind = body["model"], _MODEL_KINDS[operation.operation_id]
-        entry = CATALOGUE.get(model)
-        if entry is None:
+    def _cost(self, facts: OperationFacts, body: dict[str, Any]) -> float:
+        """The credits ``body`` costs; an operation with ``x-models`` knows only those models."""
+        if facts.models and facts.model(body) is None:
+            model = body.get("model")
+            owners = [other.operation_id for other in self.facts.values() if model in other.models]
+            if owners:
+                raise ApiError(
+                    404,
+                    f"Model {model!r} is not offered by {facts.operation_id}, but by "
+                    + ", ".join(owners),
+                )
             raise ApiError(404, f"Model not found: {model!r}")
-        if entry.kind != kind:
-            raise ApiError(404, f"Model {model!r} is a {entry.kind} model, not a {kind} model")
-        return str(model)
+        return facts.cost(body) or 0.0
 
     def _get_task(self, request: Request, key: str, task_id: str) -> Response:
         task = self.state.task(task_id)
@@ -330,12 +319,11 @@ class _Gateway:
 
 
 def _result_names(state: MockState, task: MockTask) -> list[str]:
-    """The names of a task's result files: none until it has succeeded."""
+    """The names of a task's result files, as its operation's ``x-results`` says: none until
+    it has succeeded."""
     if state.status_of(task) != "SUCCESS":
         return []
-    extension = result_extension(task.kind, task.request)
-    count = 2 if task.kind == "music" else 1  # Suno answers with two takes
-    return [f"{task.task_id}-{index}.{extension}" for index in range(count)]
+    return [f"{task.task_id}-{index}.{task.extension}" for index in range(task.result_count)]
 
 
 def _result_urls(request: Request, state: MockState, task: MockTask) -> list[str]:

@@ -55,7 +55,8 @@ class MockConfig:
     time_scale: float = 1.0
     """Multiplies every task duration: 0.01 makes a 20 s video task take 0.2 s."""
     durations: dict[str, float] = field(default_factory=dict)
-    """Task duration in seconds per model or tool slug, overriding the catalogue."""
+    """Task duration in seconds by model slug, or by ``aio`` command name for an operation
+    without models, overriding the ``mock-seconds`` of openapi.yaml's ``x-`` extensions."""
     clock: Callable[[], float] = time.monotonic
     """Seconds; drives task progress and the rate limit window."""
     seed: int = 0

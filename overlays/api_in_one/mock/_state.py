@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ._catalogue import CATALOGUE
+from .._operations import OperationFacts, ResultFacts
 from ._config import Faults, MockConfig
 
 __all__ = ["MockState", "MockTask", "Stats", "served_responses"]
 
+_UNDECLARED_RESULTS = ResultFacts("application/octet-stream", "bin")
+"""The results of a task operation whose ``x-results`` is missing."""
 _PENDING_SHARE = 0.1
 """Share of a task's duration spent ``pending`` before ``IN_PROGRESS``."""
 
@@ -38,8 +40,8 @@ class Stats:
     tasks_created: Counter[str] = field(default_factory=Counter)
     """Tasks created, by API key."""
     requests: Counter[str] = field(default_factory=Counter)
-    """API requests by route, e.g. ``"POST /images/generations"``; ``"(unmatched)"`` for paths
-    and methods of no operation."""
+    """API requests by route: ``"<METHOD> <path template of the spec>"``; ``"(unmatched)"``
+    for paths and methods of no operation."""
     statuses: Counter[int] = field(default_factory=Counter)
     """API answers by HTTP status."""
     received: int = 0
@@ -68,7 +70,8 @@ class MockTask:
     task_id: str
     key: str
     slug: str
-    kind: str
+    """The model slug, or the command name of an operation without models."""
+    operation_id: str
     request: dict[str, Any]
     cost: float
     created: float
@@ -76,6 +79,10 @@ class MockTask:
     duration: float
     fails: bool
     stuck: bool
+    extension: str
+    """The result files' extension (``x-results``, following the request where it says so)."""
+    media_type: str
+    result_count: int
 
     @property
     def finishes_at(self) -> float:
@@ -120,24 +127,35 @@ class MockState:
         """Requests ``key`` may still make in the current window."""
         return max(0, self.config.requests_per_minute - len(self._windows.get(key, ())))
 
-    def create_task(self, key: str, slug: str, request: dict[str, Any]) -> MockTask:
-        """Charge ``key`` and create a task; the caller has checked the balance."""
-        entry = CATALOGUE[slug]
-        self.balances[key] -= entry.cost
+    def create_task(self, key: str, operation: OperationFacts, request: dict[str, Any]) -> MockTask:
+        """Charge ``key`` and create a task of ``operation``; the caller has checked the balance.
+
+        Cost, duration and results come from the spec's ``x-`` extensions of the
+        operation, or of the model ``request`` names.
+        """
+        model = operation.model(request)
+        slug = model.slug if model else operation.command or operation.operation_id
+        seconds = model.mock_seconds if model else operation.mock_seconds
+        cost = operation.cost(request) or 0.0
+        results = operation.results or _UNDECLARED_RESULTS
+        self.balances[key] -= cost
         faults = self.faults
         fails = faults.fail_next_tasks > 0 or self._random.random() < faults.fail_task_share
         faults.fail_next_tasks = max(0, faults.fail_next_tasks - 1)
         stuck = faults.stuck_next_tasks > 0
         faults.stuck_next_tasks = max(0, faults.stuck_next_tasks - 1)
-        duration = self.config.durations.get(slug, entry.duration) * self.config.time_scale
+        duration = self.config.durations.get(slug, seconds) * self.config.time_scale
         serial = f"{next(self._serials)}{self._random.getrandbits(24):06x}"
         task = MockTask(
             task_id=f"n{serial}_{slug.replace('-', '')}",
             key=key,
+            operation_id=operation.operation_id,
             slug=slug,
-            kind=entry.kind,
             request=request,
-            cost=entry.cost,
+            cost=cost,
+            extension=results.extension_for(request),
+            media_type=results.media_type_for(request),
+            result_count=results.count,
             created=self.now(),
             created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration=duration,
