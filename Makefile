@@ -38,7 +38,7 @@ lint: $(STAMP)
 test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 2 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -49,18 +49,32 @@ mock: $(STAMP)
 contract-long: $(STAMP)
 	CONTRACT_LONG=1 $(BIN)/pytest tests/contract
 
-# Also run by make test, through tests/test_prism_check.py.
+# Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
+soak: $(STAMP) system-packages
+	$(PY) scripts/soak.py
+
+# Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)
-	$(PY) scripts/prism_check.py
+	$(BIN)/pytest -n 0 tests/contract/test_prism.py
+
+# What changed for client users since release/<version>/, breaking or not; fails
+# on a breaking change without a major version bump and a CHANGELOG.md entry.
+# Also run by make test, through tests/test_changes.py.
+changes: $(STAMP)
+	$(PY) scripts/changes.py
+
+# Cut a release: the working tree becomes release/<version>/, the baseline of make changes.
+release-baseline: $(STAMP)
+	$(PY) scripts/changes.py --record
 
 # BENCH_ARGS, e.g. --quick or "--only stream --rounds 11"; the default also times make test.
 BENCH_ARGS ?= --with-test-time
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
 
-docs: docs/index.html
+docs: reference/index.html
 
-docs/index.html: openapi.yaml redocly.yaml
+reference/index.html: openapi.yaml redocly.yaml
 	$(REDOCLY) build-docs openapi.yaml --inlineBundle --title "API in One API reference" -o $@
 
 # Debian packages the tests drive, installed with apt when missing: headless

@@ -8,7 +8,7 @@ is reported:
 
 - SSE chat streams: ``stream_chat`` (sync and async), httpx-sse and the
   openai SDK against httpx ``iter_lines()`` + ``json.loads``;
-- request overhead: the generated ``getTask`` through ``connect()`` against
+- request overhead: the generated task-status call through ``connect()`` against
   ``httpx.Client.get`` + ``json.loads``, sequential and 16 concurrent;
 - batch waiting on the mock: ``as_completed`` against naive polling, in
   429 answers, requests per task and lag behind the tasks' ends;

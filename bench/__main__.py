@@ -9,11 +9,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import _batch, _build, _overhead, _stream
+from . import _batch, _build, _journal, _overhead, _stream
 from ._report import Figure, table, write_results
 from ._servers import loopback_server
 
-PARTS = ("stream", "overhead", "batch", "generate")
+PARTS = ("stream", "overhead", "batch", "journal", "generate")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Settings:
     batch_tasks: int
     batch_scale: float
     batch_limit_per_minute: int
+    journal_creates: int
+    journal_lines: int
     generate_runs: int
 
 
@@ -45,6 +47,8 @@ def settings(quick: bool, rounds: int | None) -> Settings:
             batch_tasks=12,
             batch_scale=0.02,
             batch_limit_per_minute=_batch.LIMIT,
+            journal_creates=50,
+            journal_lines=1_000,
             generate_runs=1,
         )
     return Settings(
@@ -57,6 +61,8 @@ def settings(quick: bool, rounds: int | None) -> Settings:
         batch_tasks=100,
         batch_scale=0.1,
         batch_limit_per_minute=_batch.LIMIT,
+        journal_creates=300,
+        journal_lines=10_000,
         generate_runs=3,
     )
 
@@ -94,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                 figures += _overhead.run(root, run.rounds, run.requests)
     if "batch" in args.only:
         figures += _batch.run(run.rounds, run.batch_tasks, run.batch_scale)
+    if "journal" in args.only:
+        figures += _journal.run(run.rounds, run.journal_creates, run.journal_lines)
     if "generate" in args.only:
         timings["generate --check"] = _build.generate_seconds(run.generate_runs)
     if args.with_test_time:

@@ -1,8 +1,9 @@
 """Waiting for a batch of tasks on the mock: ``as_completed`` against naive fixed-interval polling.
 
 The scenario in gateway time: a key allowed ``LIMIT`` requests a minute
-creates ``tasks`` tasks spread over the catalogue's models (3 s to 40 s
-each), then waits for all of them with the client's budget set to the same
+creates ``tasks`` tasks spread over the models and task operations of
+openapi.yaml (3 s to 40 s each on the mock), then waits for all of them
+with the client's budget set to the same
 limit. It runs ``scale`` times faster: the mock's task durations, its rate
 window, the budget's window and both pollers' intervals are all scaled by
 the same factor, so the figures are those of the unscaled scenario.
@@ -23,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from api_in_one import ApiInOneClient, TokenBucket, as_completed, connect, task_id_of
-from api_in_one._spec import load_spec
+from api_in_one._operations import operations
 from api_in_one._tasks import is_finished
-from api_in_one.mock import CATALOGUE, MockConfig, RunningMock, serve
+from api_in_one.mock import MockConfig, RunningMock, serve
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import TaskStatusResponse
 
@@ -40,15 +41,6 @@ _POLL = 1.0
 """Seconds between polls of one task for the naive poller; as_completed's first interval too."""
 _MAX_POLL = 15.0
 """as_completed's default longest interval."""
-_PATHS = {
-    "images": "/images/generations",
-    "videos": "/videos/generations",
-    "music": "/audio/music",
-    "speech": "/audio/speech",
-    "remove-bg": "/images/tools/remove-bg",
-    "face-swap": "/images/tools/face-swap",
-    "video-bg-remover": "/videos/tools/bg-remover",
-}
 
 
 @dataclass(frozen=True)
@@ -62,25 +54,24 @@ class _Outcome:
     wall: float
 
 
-def _bodies() -> dict[str, tuple[str, dict[str, Any]]]:
-    """Path and request body per task model, from the spec's first example of each endpoint."""
-    paths = load_spec()["paths"]
-    bodies = {}
-    for slug, entry in CATALOGUE.items():
-        if entry.kind not in _PATHS:
+def _bodies() -> list[tuple[str, dict[str, Any]]]:
+    """Path and request body per model of each task operation (or per operation without models).
+
+    Each body is the operation's first request example, naming the model.
+    """
+    bodies = []
+    for facts in operations():
+        if not (facts.creates_task and facts.examples):
             continue
-        path = _PATHS[entry.kind]
-        examples = paths[path]["post"]["requestBody"]["content"]["application/json"]["examples"]
-        body = dict(next(iter(examples.values()))["value"])
-        if "model" in body:
-            body["model"] = slug
-        bodies[slug] = (path, body)
+        example = dict(next(iter(facts.examples.values())))
+        for slug in facts.models or [None]:
+            bodies.append((facts.path, example if slug is None else {**example, "model": slug}))
     return bodies
 
 
 def _create(client: ApiInOneClient, tasks: int) -> list[str]:
     """Create ``tasks`` tasks, cycling over the models so that durations are spread."""
-    bodies = list(_bodies().values())
+    bodies = _bodies()
     http = client.get_httpx_client()
     ids = []
     for index in range(tasks):

@@ -1,4 +1,4 @@
-"""Per-request overhead: the generated ``getTask`` through ``connect()`` against raw httpx.
+"""Per-request overhead: the generated task-status call through ``connect()`` against raw httpx.
 
 Both sides ask one loopback server for the same task (the spec's example
 answer, prebuilt) with the rate budget off, so the difference is what the
@@ -20,21 +20,22 @@ from api_in_one_client.models import TaskStatusResponse
 
 from ._report import Figure, Target, timed_figure
 from ._rounds import Pairs, Stopwatch, Timing, Workload, interleave
-from ._servers import KEY, TASK_ID
+from ._servers import KEY, TASK_ID, TASK_PATH
 
 __all__ = ["CONCURRENCY", "run"]
 
 CONCURRENCY = 16
 """Requests in flight at once in the async benchmark."""
 _TARGET = Target(">=", 0.9)
-_PATH = f"/tasks/{TASK_ID}"
+_NAME = "task status"
+"""The figures' label of the generated call that reads a task."""
 
 
 def _raw_sync(http: httpx.Client, requests: int) -> Workload:
     def run() -> Timing:
         with Stopwatch() as watch:
             for _ in range(requests):
-                json.loads(http.get(_PATH).content)
+                json.loads(http.get(TASK_PATH).content)
         return watch.timing
 
     return run
@@ -86,7 +87,7 @@ def _async_pairs(api: str, rounds: int, requests: int) -> Pairs:
     client = aconnect(KEY, base_url=api, requests_per_minute=None)
 
     async def raw() -> object:
-        return json.loads((await http.get(_PATH)).content)
+        return json.loads((await http.get(TASK_PATH)).content)
 
     async def sdk() -> object:
         answer = await get_task.asyncio_detailed(TASK_ID, client=client)
@@ -116,14 +117,14 @@ def run(root: str, rounds: int, requests: int) -> list[Figure]:
     concurrent = _async_pairs(api, rounds, requests)
     group, note, per = (
         "Request overhead",
-        "getTask with requests_per_minute=None.",
+        f"{_NAME} with requests_per_minute=None.",
         ("request", requests),
     )
     return [
         timed_figure(
             "overhead.sync.get_task",
             group,
-            "getTask, sync, sequential",
+            f"{_NAME}, sync, sequential",
             "httpx.Client.get + json.loads",
             sync,
             per,
@@ -133,7 +134,7 @@ def run(root: str, rounds: int, requests: int) -> list[Figure]:
         timed_figure(
             "overhead.async.get_task",
             group,
-            f"getTask, async, {CONCURRENCY} concurrent",
+            f"{_NAME}, async, {CONCURRENCY} concurrent",
             "httpx.AsyncClient.get + json.loads",
             concurrent,
             per,

@@ -199,7 +199,7 @@ def table(figures: list[Figure], timings: dict[str, float]) -> str:
     rule = "  ".join("-" * width for width in widths)
     title = "  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True))
     legend = [
-        "SSE and getTask figures are throughput ratios: baseline time / candidate time, the",
+        "SSE and task-status figures are throughput ratios: baseline time / candidate time, the",
         "median over rounds of back-to-back pairs (1.00x = as fast as the baseline, higher is",
         "faster); the figure uses wall time, CPU the benchmark process's CPU time (steadier on",
         "a busy machine; it leaves out the loopback server). Batch figures come from the mock's",

@@ -4,9 +4,9 @@ A server in the benchmark's own process would share its GIL and add its
 work to every measured request; in a separate process it takes the other
 core. Its answers are built once at start, so it costs next to nothing:
 
-- ``POST /sse/{shape}/{n}/chat/completions`` streams ``n`` ``chat.completion.chunk``
+- ``POST /sse/{shape}/{n}`` + the chat path streams ``n`` ``chat.completion.chunk``
   events in one of the shapes of ``_shapes.SHAPES`` and ``data: [DONE]``, in large writes;
-- ``GET /api/v1/tasks/{task_id}`` answers the spec's ``succeeded`` example of ``getTask``.
+- ``GET /api/v1/<the task-status path>`` answers the spec's ``succeeded`` example of it.
 
 Run ``python -m bench._servers --chunks N [N ...]``: it prints the port it
 listens on, then serves until it is terminated.
@@ -20,23 +20,23 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from api_in_one._operations import of_kind
 from api_in_one._spec import load_spec
 from api_in_one.mock._server import listening_socket
 
 from ._build import ROOT
 from ._shapes import SHAPES, events
 
-__all__ = ["KEY", "TASK_ID", "loopback_server", "sse_body", "task_body"]
+__all__ = ["CHAT_PATH", "KEY", "TASK_ID", "TASK_PATH", "loopback_server", "sse_body", "task_body"]
 
 KEY = "aio_bench_0000000000000000"
 """The API key the benchmarks send (the server does not check it)."""
 
-TASK_ID = "n41xxxx_flux2"
-"""The id in the spec's ``getTask`` example."""
 
 _WRITE = 256 * 1024
 
@@ -46,11 +46,25 @@ def sse_body(shape: str, chunks: int) -> bytes:
     return events(SHAPES[shape](chunks))
 
 
+def _succeeded() -> dict[str, Any]:
+    """The ``succeeded`` example answer of the task-status operation in openapi.yaml."""
+    status = of_kind("task-status")
+    operation = load_spec()["paths"][status.path][status.method.lower()]
+    examples = operation["responses"]["200"]["content"]["application/json"]["examples"]
+    value: dict[str, Any] = examples["succeeded"]["value"]
+    return value
+
+
 def task_body() -> bytes:
-    """The ``succeeded`` example answer of ``getTask`` from openapi.yaml, as JSON bytes."""
-    operation = load_spec()["paths"]["/tasks/{task_id}"]["get"]
-    example = operation["responses"]["200"]["content"]["application/json"]["examples"]
-    return json.dumps(example["succeeded"]["value"]).encode()
+    """The ``succeeded`` example answer of the task-status operation, as JSON bytes."""
+    return json.dumps(_succeeded()).encode()
+
+
+TASK_ID: str = _succeeded()["data"]["task_id"]
+"""The id in the spec's example answer of the task-status operation."""
+TASK_PATH = of_kind("task-status").path.replace("{task_id}", TASK_ID)
+"""Where that task is read, under the base URL."""
+CHAT_PATH = of_kind("chat").path
 
 
 class _App:
@@ -67,9 +81,9 @@ class _App:
             pass
         path: str = scope["path"]
         parts = path.strip("/").split("/")
-        if path.endswith("/chat/completions") and parts[0] == "sse":
+        if path.endswith(CHAT_PATH) and parts[0] == "sse":
             await self._stream(send, self.streams[parts[1], int(parts[2])])
-        elif path.startswith("/api/v1/tasks/"):
+        elif path == "/api/v1" + TASK_PATH:
             await self._answer(send, 200, b"application/json", self.task)
         else:
             await self._answer(send, 404, b"text/plain", b"not found")

@@ -13,7 +13,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from api_in_one._operations import of_kind
+
 __all__ = ["SHAPES", "events"]
+
+_MODEL = str(of_kind("chat").default_model)
+"""The gateway's chat model, which the mock's chunks name."""
 
 _WORDS = ("gateway", "model", "answer", "river", "light", "stone", "garden", "signal")
 _CREATED = 1_700_000_000
@@ -30,7 +35,7 @@ def _usage(chunks: int) -> dict[str, int]:
 def _mock(chunks: int) -> list[dict[str, Any]]:
     """The bundled mock's chunks: the fewest fields, the gateway's ``credits_consumed``."""
     head = {"id": "chatcmpl_bench", "object": "chat.completion.chunk", "created": _CREATED}
-    head["model"] = "gemini"
+    head["model"] = _MODEL
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
@@ -103,7 +108,7 @@ def _changing_ids(chunks: int) -> list[dict[str, Any]]:
             "id": f"chatcmpl-{index:08x}",
             "object": "chat.completion.chunk",
             "created": _CREATED + index,
-            "model": "gemini",
+            "model": _MODEL,
             "choices": [{"index": 0, "delta": {"content": _word(index)}, "finish_reason": None}],
         }
         for index in range(chunks - 1)
@@ -112,7 +117,7 @@ def _changing_ids(chunks: int) -> list[dict[str, Any]]:
             "id": f"chatcmpl-{chunks:08x}",
             "object": "chat.completion.chunk",
             "created": _CREATED + chunks,
-            "model": "gemini",
+            "model": _MODEL,
             "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
         }
     ]
@@ -157,7 +162,7 @@ def _extra_keys(chunks: int) -> list[dict[str, Any]]:
 SHAPES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
     "mock": _mock,
     "openai": _openai,
-    "gemini": _gemini,
+    "gemini-compat": _gemini,
     "changing-ids": _changing_ids,
     "tool-calls": _tool_calls,
     "extra-keys": _extra_keys,

@@ -20,16 +20,18 @@ from httpx_sse import connect_sse
 from openai import OpenAI
 
 from api_in_one import ApiInOneClient, aconnect, async_stream_chat, connect, stream_chat
+from api_in_one._operations import of_kind
 
 from ._report import Figure, Target, timed_figure
 from ._rounds import Pairs, Stopwatch, Timing, Workload, interleave
-from ._servers import KEY
+from ._servers import CHAT_PATH, KEY
 from ._shapes import SHAPES
 
 __all__ = ["run"]
 
+_MODEL = of_kind("chat").default_model
 BODY: dict[str, Any] = {
-    "model": "gemini",
+    "model": _MODEL,
     "messages": [{"role": "user", "content": "Describe the sea"}],
     "stream": True,
     "stream_options": {"include_usage": True},
@@ -48,7 +50,7 @@ def _check(seen: int, chunks: int) -> None:
 def _raw_lines(http: httpx.Client, root: str, chunks: int) -> Workload:
     def run() -> Timing:
         seen = 0
-        path = f"{root}/chat/completions"
+        path = f"{root}{CHAT_PATH}"
         with Stopwatch() as watch, http.stream("POST", path, json=BODY) as response:
             for line in response.iter_lines():
                 if not line.startswith("data: "):
@@ -69,7 +71,7 @@ def _raw_lines(http: httpx.Client, root: str, chunks: int) -> Workload:
 def _httpx_sse(http: httpx.Client, root: str, chunks: int) -> Workload:
     def run() -> Timing:
         seen = 0
-        path = f"{root}/chat/completions"
+        path = f"{root}{CHAT_PATH}"
         with Stopwatch() as watch, connect_sse(http, "POST", path, json=BODY) as source:
             for event in source.iter_sse():
                 if event.data == "[DONE]":
@@ -113,7 +115,7 @@ def _openai(client: OpenAI, chunks: int) -> Workload:
         seen = 0
         with Stopwatch() as watch:
             answer = client.chat.completions.create(
-                model="gemini",
+                model=str(_MODEL),
                 messages=[{"role": "user", "content": "Describe the sea"}],
                 stream=True,
                 stream_options={"include_usage": True},
@@ -139,7 +141,7 @@ def _raw_lines_async(
 ) -> Callable[[], Coroutine[Any, Any, Timing]]:
     async def run() -> Timing:
         seen = 0
-        path = f"{root}/chat/completions"
+        path = f"{root}{CHAT_PATH}"
         with Stopwatch() as watch:
             async with http.stream("POST", path, json=BODY) as response:
                 async for line in response.aiter_lines():

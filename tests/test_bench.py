@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READERS = ("sync.stream_chat", "sync.until_done", "async.stream_chat")
-SHAPES = ("mock", "openai", "gemini", "changing-ids", "tool-calls", "extra-keys")
+SHAPES = ("mock", "openai", "gemini-compat", "changing-ids", "tool-calls", "extra-keys")
 IDS = {
     *(f"stream.{reader}.{shape}" for reader in READERS for shape in SHAPES),
     "stream.sync.httpx_sse",
@@ -23,6 +23,8 @@ IDS = {
     "batch.rate_limited",
     "batch.requests",
     "batch.lag",
+    "journal.create_cost",
+    "journal.memory",
 }
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from api_in_one import (
     ApiInOneClient,
-    NotFound,
+    NotFoundError,
     RateBudget,
-    RateLimited,
+    RateLimitError,
     TokenBucket,
     aconnect,
     connect,
@@ -102,12 +102,12 @@ def _mock_config() -> MockConfig:
 
 
 def _poll(client: ApiInOneClient) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         get_task.sync("n0_none", client=client)
 
 
 async def _apoll(client: ApiInOneClient) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         await get_task.asyncio("n0_none", client=client)
 
 
@@ -140,7 +140,7 @@ def test_without_a_budget_the_same_load_is_rate_limited() -> None:
         ) as client:
             for _ in range(LIMIT):
                 _poll(client)
-            with pytest.raises(RateLimited) as limited:
+            with pytest.raises(RateLimitError) as limited:
                 get_task.sync("n0_none", client=client)
         assert limited.value.retry_after is not None
         assert mock.state.stats.statuses == {404: LIMIT, 429: 1}

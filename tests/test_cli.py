@@ -10,11 +10,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from api_in_one._operations import of_kind
+from api_in_one._spec import load_spec
 from api_in_one.cli import main
+from api_in_one.cli._demo import CHEAP_TASKS
+from api_in_one.cli._options import Command, create_commands
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
 POOR_KEY = "aio_poor_key"
@@ -45,49 +50,67 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object
     return document
 
 
-CREATE_COMMANDS: dict[str, tuple[list[str], dict[str, object]]] = {
-    "image": (["--model", "flux-2", "--prompt", "A red fox", "--seed", "7"], {"seed": 7}),
-    "video": (
-        ["--model", "kling-3", "--prompt", "Waves", "--duration", "5", "--no-sound"],
-        {"duration": 5, "sound": False},
-    ),
-    "music": (
-        ["--model", "suno", "--gpt-description-prompt", "Calm piano", "--make-instrumental"],
-        {"make_instrumental": True},
-    ),
-    "speech": (
-        ["--model", "elevenlabs-v3", "--dialogue", "narrator: Hello", "--dialogue", "Bye now"],
-        {"dialogue": [{"voice": "narrator", "text": "Hello"}, {"text": "Bye now"}]},
-    ),
-    "remove-bg": (["--image", "https://example.com/a.png"], {}),
-    "face-swap": (
-        [
-            "--image",
-            "https://example.com/a.png",
-            "--face-image",
-            "https://example.com/b.png",
-            "--target-index",
-            "2",
-        ],
-        {"target_index": 2},
-    ),
-    "video-bg": (["--video", "https://example.com/a.mp4"], {}),
-}
+def _flag(name: str) -> str:
+    return "--" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower().replace("_", "-")
 
 
-@pytest.mark.parametrize("command", CREATE_COMMANDS)
+def argv_for(body: dict[str, Any]) -> list[str]:
+    """The ``aio`` options that send ``body``, as a user would type them."""
+    argv: list[str] = []
+    for name, value in body.items():
+        flag = _flag(name)
+        if isinstance(value, bool):
+            argv.append(flag if value else "--no-" + flag.removeprefix("--"))
+        elif name == "dialogue":
+            for line in value:
+                text = f"{line['voice']}: {line['text']}" if "voice" in line else line["text"]
+                argv += [flag, text]
+        elif isinstance(value, list):
+            for item in value:
+                argv += [flag, str(item)]
+        elif isinstance(value, dict):
+            argv += [flag, json.dumps(value)]
+        else:
+            argv += [flag, str(value)]
+    return argv
+
+
+EXAMPLES = [
+    pytest.param(command.name, example, id=f"{command.name} {name}")
+    for command in create_commands()
+    for name, example in command.operation.examples.items()
+]
+
+
+@pytest.mark.parametrize(("command", "example"), EXAMPLES)
 def test_every_create_command_sends_its_options_as_the_request_body(
-    capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, command: str
+    capsys: pytest.CaptureFixture[str],
+    aio_mock: RunningMock,
+    command: str,
+    example: dict[str, Any],
 ) -> None:
-    argv, expected_fields = CREATE_COMMANDS[command]
-    created = run_json(capsys, command, *argv)
+    """Each request example of the spec, typed as options, is the body the server gets."""
+    created = run_json(capsys, command, *argv_for(example))
     data = created["data"]
     assert isinstance(data, dict)
     sent = aio_mock.state.tasks[data["task_id"]].request
-    assert sent.items() >= expected_fields.items()
     # Options left out are not sent, so the server applies the spec's defaults.
-    assert None not in sent.values()
+    assert sent == example
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 1
+
+
+@pytest.mark.parametrize("command", create_commands(), ids=lambda command: command.name)
+def test_every_create_command_offers_each_request_property(
+    capsys: pytest.CaptureFixture[str], command: Command
+) -> None:
+    code, out, _ = run(capsys, command.name, "--help")
+    assert code == 0
+    assert command.operation.summary in out
+    schema = load_spec()["components"]["schemas"][command.schema_name]
+    for name in schema["properties"]:
+        assert _flag(name) in out
+    for flag in ("--wait", "--download", "--json"):
+        assert flag in out
 
 
 def test_wait_and_download_save_the_results(
@@ -142,7 +165,10 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
     ("argv", "message"),
     [
         (["image", "--prompt", "A red fox"], "the following arguments are required: --model"),
-        (["video", "--model", "kling-3", "--prompt", "x", "--resolution", "4k"], "invalid choice"),
+        (
+            ["video", "--model", "kling-3", "--prompt", "x", "--aspect-ratio", "4:3"],
+            "invalid choice",
+        ),
         (["image", "--model", "flux-2", "--prompt", "A fox", "--seed", "many"], "invalid int"),
         (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unrecognized"),
         (["chat"], "the following arguments are required: message"),
@@ -152,6 +178,8 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
 def test_bad_flags_exit_2_with_a_helpful_message(
     capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, argv: list[str], message: str
 ) -> None:
+    """Pins rules of the docs page on purpose: a required model, a closed list of aspect
+    ratios, an integer seed; and usage errors the server never sees."""
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert message in err
@@ -173,10 +201,10 @@ def test_a_missing_key_is_a_usage_error_naming_the_variable(
     [
         (
             ["--api-key", POOR_KEY, "image", "--model", "flux-2", "--prompt", "A red fox"],
-            "aio: InsufficientCredits: Insufficient credits",
+            "aio: InsufficientCreditsError: Insufficient credits",
         ),
-        (["task", "get", "n404"], "aio: NotFound: "),
-        (["image", "--model", "flux-2", "--prompt", "ab"], "aio: BadRequest: "),
+        (["task", "get", "n404"], "aio: NotFoundError: "),
+        (["image", "--model", "flux-2", "--prompt", "ab"], "aio: BadRequestError: "),
     ],
 )
 def test_api_errors_exit_1_with_the_envelope_message_and_no_traceback(
@@ -196,10 +224,12 @@ def test_demo_runs_against_a_configured_server(
     assert code == 0
     assert f"Running against {aio_mock.base_url}" in out
     assert "api-in-one demo" in out
-    # A real server gets the cheap subset: an image and a background removal, then chat.
-    assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 2
-    assert len(list(tmp_path.iterdir())) == 2
-    assert "chat (gemini)" in out
+    # A real server gets the cheap subset: the two cheapest tasks of the spec, then chat.
+    tasks = aio_mock.state.tasks.values()
+    assert len(tasks) == CHEAP_TASKS
+    assert len(list(tmp_path.iterdir())) == sum(task.result_count for task in tasks)
+    chat = of_kind("chat")
+    assert f"{chat.command} ({chat.default_model})" in out
 
 
 @pytest.fixture

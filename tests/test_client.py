@@ -12,11 +12,12 @@ import api_in_one
 from api_in_one import (
     ApiInOneClient,
     ApiInOneError,
-    AuthenticationFailed,
-    BadRequest,
-    InsufficientCredits,
-    NotFound,
-    ServerError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    InsufficientCreditsError,
+    InternalServerError,
+    NotFoundError,
     TaskCreation,
     TaskLog,
     aconnect,
@@ -94,18 +95,18 @@ def test_the_key_stays_out_of_reprs() -> None:
 
 def test_documented_errors_raise_typed_exceptions(aio_mock: RunningMock) -> None:
     with connect(DEMO_KEY, base_url=aio_mock.base_url) as client:
-        with pytest.raises(BadRequest, match="prompt") as bad:
+        with pytest.raises(BadRequestError, match="prompt") as bad:
             create_image_generation.sync(client=client, body=ImageGenerationRequest("flux-2", "ab"))
         assert (bad.value.status, bad.value.code, bad.value.type) == (400, 400, "invalid_request")
-        with pytest.raises(NotFound, match="Task not found"):
+        with pytest.raises(NotFoundError, match="Task not found"):
             get_task.sync("n0_missing", client=client)
     with (
         connect("aio_unknown", base_url=aio_mock.base_url) as stranger,
-        pytest.raises(AuthenticationFailed),
+        pytest.raises(AuthenticationError),
     ):
         create_image_generation.sync(client=stranger, body=CAT)
     with connect("aio_poor", base_url=aio_mock.base_url) as poor:
-        with pytest.raises(InsufficientCredits, match="5 needed") as poor_error:
+        with pytest.raises(InsufficientCreditsError, match="5 needed") as poor_error:
             create_image_generation.sync(client=poor, body=CAT)
         assert not poor_error.value.may_have_created_task
     assert aio_mock.state.stats.tasks_created.total() == 0
@@ -114,9 +115,9 @@ def test_documented_errors_raise_typed_exceptions(aio_mock: RunningMock) -> None
 @pytest.mark.anyio
 async def test_documented_errors_raise_typed_exceptions_async(aio_mock: RunningMock) -> None:
     async with aconnect("aio_poor", base_url=aio_mock.base_url) as client:
-        with pytest.raises(InsufficientCredits):
+        with pytest.raises(InsufficientCreditsError):
             await create_image_generation.asyncio(client=client, body=CAT)
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             await get_task.asyncio("n0_missing", client=client)
 
 
@@ -124,7 +125,7 @@ def test_non_json_error_body_still_explains_itself() -> None:
     request = httpx.Request("GET", "https://apiin.one/api/v1/tasks/x")
     response = httpx.Response(502, text="<html><h1>Bad Gateway</h1></html>", request=request)
     error = api_in_one._errors.error_from_response(response)
-    assert isinstance(error, ServerError)
+    assert isinstance(error, InternalServerError)
     assert "HTTP 502 Bad Gateway: <html><h1>Bad Gateway</h1></html>" in str(error)
     assert (error.status, error.type) == (502, None)
 
@@ -132,8 +133,9 @@ def test_non_json_error_body_still_explains_itself() -> None:
 def test_unknown_error_type_is_kept() -> None:
     envelope = {"error": {"code": 409, "message": "Busy", "type": "conflict"}}
     error = api_in_one._errors.error_from_envelope(409, envelope, fallback="")
-    assert type(error) is ApiInOneError
-    assert (error.type, error.code, error.message) == ("conflict", 409, "Busy (conflict, HTTP 409)")
+    assert type(error) is APIStatusError
+    assert (error.type, error.code, error.status_code) == ("conflict", 409, 409)
+    assert error.message.startswith("Busy (conflict, HTTP 409). Check the request")
 
 
 def test_generated_chat_call_gets_a_typed_completion_not_a_stream(
@@ -211,7 +213,7 @@ def test_given_httpx_client_is_configured_and_wrapped(aio_mock: RunningMock) -> 
     seen: list[httpx.Request] = []
     http = httpx.Client(event_hooks={"request": [seen.append]})
     client = connect(DEMO_KEY, base_url=aio_mock.base_url, httpx_client=http)
-    with client, pytest.raises(NotFound):
+    with client, pytest.raises(NotFoundError):
         get_task.sync("n0_missing", client=client)
     assert seen[0].headers["Authorization"] == f"Bearer {DEMO_KEY}"
 

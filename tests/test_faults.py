@@ -20,12 +20,12 @@ from api_in_one import (
     APIConnectionError,
     ApiInOneClient,
     ApiInOneError,
-    APITimeout,
-    RateLimited,
-    ServerError,
-    StreamInterrupted,
-    TaskFailed,
-    TaskTimeout,
+    APITimeoutError,
+    InternalServerError,
+    RateLimitError,
+    StreamInterruptedError,
+    TaskFailedError,
+    TaskTimeoutError,
     aconnect,
     async_stream_chat,
     async_wait_for_task,
@@ -66,7 +66,7 @@ ROWS = {
     "503 on create is not retried": Row(
         "create",
         {"error_burst": 1, "error_status": 503},
-        ServerError,
+        InternalServerError,
         0,
         True,
         {"POST /images/generations": 1},
@@ -74,7 +74,7 @@ ROWS = {
     "500 after the task was created": Row(
         "create",
         {"error_after_processing": 1},
-        ServerError,
+        InternalServerError,
         1,
         True,
         {"POST /images/generations": 1},
@@ -89,7 +89,7 @@ ROWS = {
     "500 past the retries on poll": Row(
         "poll",
         {"error_burst": 5, "error_status": 500},
-        ServerError,
+        InternalServerError,
         1,
         counters={"GET /tasks/{task_id}": 3},
     ),
@@ -102,15 +102,15 @@ ROWS = {
     # The mock sees the client leave before it reads the body, so nothing is
     # created; one request received proves there was no second try.
     "read timeout on create is not retried": Row(
-        "create", {"slow_seconds": 0.5}, APITimeout, 0, True, {"received": 1}
+        "create", {"slow_seconds": 0.5}, APITimeoutError, 0, True, {"received": 1}
     ),
     "read timeout on poll is retried": Row(
-        "poll", {"slow_seconds": 0.5}, APITimeout, 1, counters={"received": 1 + 3}
+        "poll", {"slow_seconds": 0.5}, APITimeoutError, 1, counters={"received": 1 + 3}
     ),
-    "truncated SSE": Row("stream", {"truncate_stream_after": 3}, StreamInterrupted, 0),
-    "error event inside SSE": Row("stream", {"stream_error_after": 2}, ServerError, 0),
-    "FAILED task": Row("wait", {"fail_next_tasks": 1}, TaskFailed, 1),
-    "stuck task": Row("wait", {"stuck_next_tasks": 1}, TaskTimeout, 1),
+    "truncated SSE": Row("stream", {"truncate_stream_after": 3}, StreamInterruptedError, 0),
+    "error event inside SSE": Row("stream", {"stream_error_after": 2}, InternalServerError, 0),
+    "FAILED task": Row("wait", {"fail_next_tasks": 1}, TaskFailedError, 1),
+    "stuck task": Row("wait", {"stuck_next_tasks": 1}, TaskTimeoutError, 1),
     "unknown status": Row("wait", {"unknown_status": "QUEUED"}, None, 1),
 }
 
@@ -262,7 +262,7 @@ def test_429_without_retry_after_backs_off_with_jitter() -> None:
 def test_retry_after_over_the_cap_raises_at_once() -> None:
     slept: list[float] = []
     limited = httpx.Response(429, headers={"Retry-After": "3600"}, json=ERROR_429)
-    with pytest.raises(RateLimited, match="over the 60 s cap") as raised:
+    with pytest.raises(RateLimitError, match="over the 60 s cap") as raised:
         _create_through(_transport([limited, created()], slept))
     assert raised.value.retry_after == 3600
     assert slept == []

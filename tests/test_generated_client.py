@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 import api_in_one_client.models as models
+from api_in_one._operations import operation as operation_facts
 from api_in_one._spec import load_spec
 from api_in_one_client import AuthenticatedClient
 from api_in_one_client.models import ChatCompletion, Error, TaskStatusResponse
@@ -39,8 +40,16 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _module(operation: dict[str, Any]) -> ModuleType:
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower()
-    return importlib.import_module(f"api_in_one_client.api.{operation['tags'][0]}.{snake}")
+    return importlib.import_module(operation_facts(operation["operationId"]).module)
+
+
+def _path_parameters(operation: dict[str, Any]) -> dict[str, Any]:
+    """The path parameters' own examples, by name."""
+    parameters = [
+        SPEC["components"]["parameters"][_ref_name(p)] if "$ref" in p else p
+        for p in operation.get("parameters", [])
+    ]
+    return {p["name"]: p["example"] for p in parameters if p["in"] == "path"}
 
 
 class Case:
@@ -60,7 +69,7 @@ class Case:
             body_model = getattr(models, _ref_name(content["schema"]))
             example = next(iter(content["examples"].values()))["value"]
             return {"body": body_model.from_dict(example)}
-        return {"task_id": "n41xxxx_flux2"}
+        return _path_parameters(self.operation)
 
     def expected_body(self) -> dict[str, Any] | None:
         """The request example: a model parsed from it sends exactly it back."""
@@ -70,7 +79,10 @@ class Case:
         return dict(next(iter(content["examples"].values()))["value"])
 
     def expected_path(self) -> str:
-        return "/api/v1" + self.path.replace("{task_id}", "n41xxxx_flux2")
+        path = self.path
+        for name, value in _path_parameters(self.operation).items():
+            path = path.replace("{" + name + "}", str(value))
+        return "/api/v1" + path
 
 
 def _cases() -> Iterator[Case]:

@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from api_in_one.mock import CATALOGUE, DEMO_KEY, MockConfig, RunningMock, serve
+from api_in_one._operations import OperationFacts, operation, operations
+from api_in_one._spec import load_spec
+from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
 from api_in_one.mock._server import mock_host
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,22 +94,22 @@ def test_invalid_bodies_get_400_naming_the_field_and_rule(
     )
 
 
-def test_rules_come_from_the_spec_for_every_operation(http: httpx.Client) -> None:
-    bad = {
-        "/videos/generations": {"model": "kling-3", "prompt": "p", "aspect_ratio": "4:3"},
-        "/audio/music": {"model": "suno", "title": "x" * 81},
-        "/audio/speech": {"model": "elevenlabs-v3", "dialogue": []},
-        "/chat/completions": {"model": "gemini", "messages": [{"role": "robot", "content": "x"}]},
-        "/images/tools/remove-bg": {},
-        "/images/tools/face-swap": {
-            "image": "https://x.io/a.png",
-            "face_image": "https://x.io/b.png",
-            "target_index": 11,
-        },
-        "/videos/tools/bg-remover": {"background_image": "https://x.io/b.png"},
-    }
-    for path, body in bad.items():
-        _error(http.post(path, json=body), 400, "invalid_request")
+BODIES = [facts for facts in operations() if facts.request_schema and facts.examples]
+
+
+@pytest.mark.parametrize("facts", BODIES, ids=lambda facts: facts.operation_id)
+def test_rules_come_from_the_spec_for_every_operation(
+    http: httpx.Client, facts: OperationFacts
+) -> None:
+    """The operation's first request example, less each required field in turn, is a 400."""
+    example = next(iter(facts.examples.values()))
+    assert facts.request_schema is not None
+    required = load_spec()["components"]["schemas"][facts.request_schema]["required"]
+    assert required
+    for name in required:
+        body = {key: value for key, value in example.items() if key != name}
+        message = _error(http.post(facts.path, json=body), 400, "invalid_request")
+        assert name in message
 
 
 NASTY: list[tuple[str, str, bytes, dict[str, str]]] = [
@@ -166,7 +168,7 @@ def test_unknown_model_and_model_of_another_kind_get_404(http: httpx.Client) -> 
     message = _error(
         http.post("/images/generations", json={**IMAGE, "model": "kling-3"}), 404, "not_found"
     )
-    assert "videos model" in message
+    assert "not offered by createImageGeneration, but by createVideoGeneration" in message
 
 
 def test_rate_limit_is_a_sliding_window_with_headers(clock: Clock) -> None:
@@ -197,7 +199,7 @@ def test_task_lifecycle_follows_the_clock_and_results_are_real_files(
     assert created["message"] == "success"
     task_id = created["data"]["task_id"]
     assert created["data"]["status"] == "pending"
-    duration = CATALOGUE["flux-2"].duration
+    duration = operation("createImageGeneration").models["flux-2"].mock_seconds
     clock.now += duration / 2
     running = http.get(f"/tasks/{task_id}").json()["data"]
     assert (running["status"], running["response"]) == ("IN_PROGRESS", None)
@@ -212,33 +214,43 @@ def test_task_lifecycle_follows_the_clock_and_results_are_real_files(
     assert httpx.get(url).content.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-FACES = {"image": "https://x.io/a.png", "face_image": "https://x.io/b.png"}
+MAGIC = {"png": b"PNG", "jpeg": b"JFIF", "webp": b"WEBP", "wav": b"WAVE", "mp4": b"ftyp"}
+"""What the first bytes of a real file of each extension contain."""
 
 
-@pytest.mark.parametrize(
-    ("path", "body", "magic"),
-    [
-        ("/videos/generations", {"model": "kling-3", "prompt": "waves"}, b"ftyp"),
-        ("/audio/speech", {"model": "elevenlabs-v3", "dialogue": [{"text": "hi"}]}, b"WAVE"),
-        ("/audio/music", {"model": "suno", "gpt_description_prompt": "calm"}, b"WAVE"),
-        ("/videos/tools/bg-remover", {"video": "https://x.io/v.mp4"}, b"ftyp"),
-        ("/images/tools/face-swap", FACES, b"JFIF"),
-        ("/images/tools/face-swap", {**FACES, "output_format": "png"}, b"PNG"),
-        ("/images/tools/face-swap", {**FACES, "output_format": "webp"}, b"WEBP"),
-    ],
-    ids=["video", "speech", "music", "video-bg", "face-swap", "face-swap png", "face-swap webp"],
-)
-def test_each_kind_of_result_is_a_file_of_that_kind(
-    http: httpx.Client, clock: Clock, path: str, body: dict[str, Any], magic: bytes
+def _result_requests() -> Iterator[Any]:
+    """Each task operation's request examples, and one request per value of its format option."""
+    for facts in operations():
+        if not facts.creates_task:
+            continue
+        for name, example in facts.examples.items():
+            yield pytest.param(facts, example, id=f"{facts.operation_id} {name}")
+        results = facts.results
+        if results is not None and results.format_from is not None:
+            assert facts.request_schema is not None
+            schema = load_spec()["components"]["schemas"][facts.request_schema]
+            first = next(iter(facts.examples.values()))
+            for value in schema["properties"][results.format_from]["enum"]:
+                body = {**first, results.format_from: value}
+                yield pytest.param(facts, body, id=f"{facts.operation_id} {value}")
+
+
+@pytest.mark.parametrize(("facts", "body"), list(_result_requests()))
+def test_results_are_the_files_the_spec_declares(
+    http: httpx.Client, clock: Clock, facts: OperationFacts, body: dict[str, Any]
 ) -> None:
-    task_id = http.post(path, json=body).json()["data"]["task_id"]
+    """As many files as ``x-results`` says, of its media type, real files of their format."""
+    assert facts.results is not None
+    task_id = http.post(facts.path, json=body).json()["data"]["task_id"]
     clock.now += 1000
     urls = http.get(f"/tasks/{task_id}").json()["data"]["response"]
-    assert urls
+    assert len(urls) == facts.results.count
+    extension = facts.results.extension_for(body)
     for url in urls:
+        assert url.endswith("." + extension)
         answer = httpx.get(url)
-        assert magic in answer.content[:12]
-        assert url.rsplit(".", 1)[1] in answer.headers["content-type"]
+        assert answer.headers["content-type"] == facts.results.media_type_for(body)
+        assert MAGIC[extension] in answer.content[:12]
 
 
 def test_tasks_are_private_to_their_key_and_unknown_ids_get_404(mock: RunningMock) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from api_in_one import (
     ApiInOneClient,
-    TaskFailed,
-    TaskTimeout,
+    TaskFailedError,
+    TaskTimeoutError,
     TokenBucket,
     as_completed,
     async_as_completed,
@@ -73,7 +73,7 @@ def test_failed_task_raises_with_its_reason(
 ) -> None:
     aio_mock.state.faults.fail_next_tasks = 1
     created = _create(aio_client)
-    with pytest.raises(TaskFailed) as failed:
+    with pytest.raises(TaskFailedError) as failed:
         wait_for_task(aio_client, created, **FAST)
     assert failed.value.task_id == created.data.task_id
     assert failed.value.last_status == "FAILED"
@@ -87,7 +87,7 @@ def test_stuck_task_times_out_with_its_last_status(
 ) -> None:
     aio_mock.state.faults.stuck_next_tasks = 1
     created = _create(aio_client)
-    with pytest.raises(TaskTimeout) as timed_out:
+    with pytest.raises(TaskTimeoutError) as timed_out:
         wait_for_task(aio_client, created, timeout=0.3, **FAST)
     assert (timed_out.value.task_id, timed_out.value.last_status) == (
         created.data.task_id,
@@ -115,7 +115,7 @@ async def test_async_wait_success_and_failure(
     assert (await async_wait_for_task(aio_async_client, created, **FAST)).status == "SUCCESS"
     aio_mock.state.faults.fail_next_tasks = 1
     failing = await _acreate(aio_async_client)
-    with pytest.raises(TaskFailed):
+    with pytest.raises(TaskFailedError):
         await async_wait_for_task(aio_async_client, failing, **FAST)
 
 
@@ -190,7 +190,7 @@ def test_as_completed_deadline_names_the_unfinished_task(
     seen = []
     finishing = as_completed(aio_client, [stuck, done], timeout=1.0, **FAST)
     seen.append(next(finishing).task_id)
-    with pytest.raises(TaskTimeout) as timed_out:
+    with pytest.raises(TaskTimeoutError) as timed_out:
         next(finishing)
     assert seen == [done.data.task_id]
     assert timed_out.value.task_id == stuck.data.task_id
@@ -241,7 +241,7 @@ def test_a_stuck_first_task_does_not_hide_the_others(
     finishing = as_completed(aio_client, [stuck, *others], timeout=2.0, **FAST)
     seen = [next(finishing).task_id for _ in others]
     assert sorted(seen) == sorted(task.data.task_id for task in others)
-    with pytest.raises(TaskTimeout) as timed_out:
+    with pytest.raises(TaskTimeoutError) as timed_out:
         next(finishing)
     assert timed_out.value.task_id == stuck.data.task_id
 

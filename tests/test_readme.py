@@ -1,4 +1,10 @@
-"""Every code block in README.md runs against the mock, so the README cannot go stale.
+"""Every code block of the documentation runs against the mock, so no page can go stale.
+
+The pages are README.md, CONTRIBUTING.md, bench/README.md and every
+docs/*.md: a new guide is picked up with no edit here. ``text``, ``json``
+and ``markdown`` blocks (output, files, reports) are shown, not run. A
+walkthrough whose blocks build on each other says so in its first line
+(``<!-- blocks run in order by tests/... -->``) and that test runs it.
 
 Python blocks are executed (a block that defines tests runs as a pytest file
 with the project's plugin); shell blocks are run line by line: ``aio`` through
@@ -15,27 +21,77 @@ import shlex
 import subprocess
 from importlib.metadata import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from api_in_one import TokenBucket
 from api_in_one.cli import main as aio
+from api_in_one.conformance import _runner as conformance_runner
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 from api_in_one.mock.__main__ import parser as mock_parser
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text()
-BLOCKS = re.findall(r"^```(\w+)\n(.*?)^```$", README, flags=re.MULTILINE | re.DOTALL)
-PYTHON = [code for language, code in BLOCKS if language == "python"]
-SHELL = [code for language, code in BLOCKS if language == "sh"]
+PAGES = [
+    ROOT / "README.md",
+    ROOT / "CONTRIBUTING.md",
+    ROOT / "bench" / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+]
+FENCED = re.compile(r"^```(\w+)\n(.*?)^```$", flags=re.MULTILINE | re.DOTALL)
+SHOWN = {"text", "json", "markdown"}
+"""Block kinds that show output or files and are not run."""
+IN_ORDER = re.compile(r"\A<!-- blocks run in order by (tests/\S+\.py) -->")
+README = PAGES[0].read_text()
+README_LIMIT = 10_000
+"""Bytes: the README is the front page; guides and maintainer material live elsewhere."""
+
+
+def _blocks(language: str) -> list[tuple[str, str]]:
+    """``(page:number, code)`` of every ``language`` block of every page."""
+    found = []
+    for page in PAGES:
+        if IN_ORDER.match(page.read_text()):
+            continue
+        blocks = FENCED.findall(page.read_text())
+        for number, (kind, code) in enumerate(blocks, start=1):
+            if kind == language:
+                found.append((f"{page.relative_to(ROOT)}:{number}", code))
+    return found
+
+
+PYTHON = _blocks("python")
+SHELL = _blocks("sh")
+
+
+def _params(blocks: list[tuple[str, str]]) -> list[Any]:
+    return [pytest.param(code, id=name) for name, code in blocks]
 
 
 def test_the_readme_starts_with_the_two_set_up_commands() -> None:
-    assert {language for language, _ in BLOCKS} == {"python", "sh"}
-    first = SHELL[0].splitlines()
-    assert [line.split("#")[0].strip() for line in first] == ["make demo", "make test"]
-    assert README.index(SHELL[0]) < 200
+    blocks = FENCED.findall(README)
+    assert {language for language, _ in blocks} == {"python", "sh"}
+    first = blocks[0][1]
+    assert [line.split("#")[0].strip() for line in first.splitlines()] == ["make demo", "make test"]
+    assert README.index(first) < 200
+
+
+def test_the_readme_is_short_and_links_every_guide() -> None:
+    assert len(README.encode()) <= README_LIMIT
+    for page in PAGES[1:]:
+        assert f"]({page.relative_to(ROOT)})" in README, page
+    assert "](ARCHITECTURE.md)" in README
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
+def test_every_block_is_run_or_shown(page: Path) -> None:
+    text = page.read_text()
+    assert {kind for kind, _ in FENCED.findall(text)} <= {"python", "sh", *SHOWN}
+    walkthrough = IN_ORDER.match(text)
+    if walkthrough:
+        assert (ROOT / walkthrough.group(1)).is_file(), walkthrough.group(1)
 
 
 @pytest.fixture
@@ -53,36 +109,51 @@ def settings(
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.mark.parametrize("code", [c for c in PYTHON if "def test_" not in c])
+@pytest.mark.parametrize("code", _params([b for b in PYTHON if "def test_" not in b[1]]))
 def test_python_block(code: str, aio_mock: RunningMock, tmp_path: Path) -> None:
     script = tmp_path / "block.py"
     script.write_text(code)
     runpy.run_path(str(script), run_name="__main__")
-    assert not aio_mock.state.stats.statuses.keys() - {200}, aio_mock.state.stats.statuses
+    if "except " not in code:  # only a block that shows an error handled may meet one
+        assert not aio_mock.state.stats.statuses.keys() - {200}, aio_mock.state.stats.statuses
     if "download_results(client" in code:
         assert any((tmp_path / "out").iterdir())
 
 
-@pytest.mark.parametrize("code", [c for c in PYTHON if "def test_" in c])
-def test_pytest_block(code: str, pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_from_readme=code)
+def test_pytest_blocks(pytester: pytest.Pytester) -> None:
+    # One pytest run for all of them: each run costs seconds of start-up.
+    blocks = {
+        "test_" + re.sub(r"\W", "_", name): code for name, code in PYTHON if "def test_" in code
+    }
+    assert blocks
+    pytester.makepyfile(**blocks)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=code.count("\ndef test_"))
+    result.assert_outcomes(passed=sum(code.count("\ndef test_") for code in blocks.values()))
 
 
 def _shell_lines() -> list[str]:
     lines = []
-    for block in SHELL:
+    for _, block in SHELL:
         for line in block.splitlines():
             command = line.split(" #")[0].strip()
             if command and not command.startswith("#"):
                 lines.append(command)
-    return lines
+    return sorted(set(lines))
 
 
 @pytest.mark.parametrize("line", _shell_lines())
-def test_shell_line(line: str, aio_mock: RunningMock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_shell_line(
+    line: str,
+    aio_mock: RunningMock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     words = shlex.split(line)
+    # The documented commands pace themselves for the gateway's 60 requests a minute; this
+    # mock allows far more, and a conformance run's ~70 requests need not take a minute here.
+    monkeypatch.setattr(
+        conformance_runner, "TokenBucket", lambda rate, burst, per: TokenBucket(10_000, 50)
+    )
     if words[0] == "aio":
         assert aio(words[1:]) == 0, capsys.readouterr().err
         assert aio_mock.state.stats.received > 0
@@ -99,4 +170,4 @@ def test_shell_line(line: str, aio_mock: RunningMock, capsys: pytest.CaptureFixt
     elif words[0] == "export":
         assert all(re.fullmatch(r"API_IN_ONE_[A-Z_]+=\S+", word) for word in words[1:])
     else:
-        pytest.fail(f"README command of an unknown kind, not checked: {line}")
+        pytest.fail(f"A documented command of an unknown kind, not checked: {line}")

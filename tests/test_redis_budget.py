@@ -20,9 +20,9 @@ import redis.asyncio
 
 from api_in_one import (
     ApiInOneClient,
-    NotFound,
+    NotFoundError,
     RateBudget,
-    RateLimited,
+    RateLimitError,
     RedisRateBudget,
     TokenBucket,
     aconnect,
@@ -197,7 +197,7 @@ def _worker(
         for _ in range(REQUESTS_EACH):
             try:
                 get_task.sync(task_id, client=client)
-            except RateLimited:
+            except RateLimitError:
                 limited += 1
             else:
                 answered += 1
@@ -247,12 +247,12 @@ def test_processes_with_a_bucket_each_are_rate_limited(redis_url: str, budget_ke
 
 
 def _poll(client: ApiInOneClient) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         get_task.sync("n0_none", client=client)
 
 
 async def _apoll(client: ApiInOneClient) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         await get_task.asyncio("n0_none", client=client)
 
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from api_in_one import (
     ApiInOneClient,
     ApiInOneError,
-    ServerError,
-    StreamInterrupted,
-    StreamTimeout,
+    InternalServerError,
+    StreamInterruptedError,
+    StreamTimeoutError,
     aconnect,
     async_stream_chat,
     connect,
@@ -94,7 +94,7 @@ def test_in_stream_error_raises_the_typed_error(
 ) -> None:
     aio_mock.state.faults.stream_error_after = 3
     stream = stream_chat(aio_client, BODY)
-    with pytest.raises(ServerError, match="Injected stream error"):
+    with pytest.raises(InternalServerError, match="Injected stream error"):
         stream.until_done()
     assert stream.response.is_closed
 
@@ -103,7 +103,7 @@ def test_truncated_stream_keeps_the_partial_text(
     aio_client: ApiInOneClient, aio_mock: RunningMock
 ) -> None:
     aio_mock.state.faults.truncate_stream_after = 4
-    with pytest.raises(StreamInterrupted) as interrupted:
+    with pytest.raises(StreamInterruptedError) as interrupted:
         stream_chat(aio_client, BODY).until_done()
     assert interrupted.value.partial_text.startswith("Mock reply")
 
@@ -113,7 +113,7 @@ async def test_truncated_stream_keeps_the_partial_text_async(
     aio_async_client: ApiInOneClient, aio_mock: RunningMock
 ) -> None:
     aio_mock.state.faults.truncate_stream_after = 4
-    with pytest.raises(StreamInterrupted) as interrupted:
+    with pytest.raises(StreamInterruptedError) as interrupted:
         await (await async_stream_chat(aio_async_client, BODY)).until_done()
     assert interrupted.value.partial_text.startswith("Mock reply")
 
@@ -272,7 +272,7 @@ def test_chunks_of_one_frame_decode_as_full_parses(texts: list[str]) -> None:
 def test_a_framed_event_that_is_not_json_still_raises() -> None:
     texts = ['"content":"a"', '"content":"\x01"']
     parts = [f"data: {_framed(text)}\n\n".encode() for text in texts]
-    with pytest.raises(StreamInterrupted, match="malformed event") as interrupted:
+    with pytest.raises(StreamInterruptedError, match="malformed event") as interrupted:
         stream_chat(_client_answering(parts), BODY).until_done()
     assert interrupted.value.partial_text == "a"
 
@@ -280,7 +280,7 @@ def test_a_framed_event_that_is_not_json_still_raises() -> None:
 @pytest.mark.parametrize("data", [b"{not json", b"[" * 100_000, b"\xff{}"])
 def test_malformed_event_raises_with_the_partial_text(data: bytes) -> None:
     parts = [b"data: " + _chunk("Hi").encode() + b"\n\n", b"data: " + data + b"\n\n"]
-    with pytest.raises(StreamInterrupted, match="malformed event") as interrupted:
+    with pytest.raises(StreamInterruptedError, match="malformed event") as interrupted:
         stream_chat(_client_answering(parts), BODY).until_done()
     assert interrupted.value.partial_text == "Hi"
 
@@ -297,7 +297,7 @@ def test_idle_stream_raises_stream_timeout() -> None:
 
     http = httpx.Client(transport=httpx.MockTransport(stream))
     client = connect(DEMO_KEY, base_url="https://apiin.one/api/v1", httpx_client=http)
-    with pytest.raises(StreamTimeout, match=r"0\.5 s") as timed_out:
+    with pytest.raises(StreamTimeoutError, match=r"0\.5 s") as timed_out:
         stream_chat(client, BODY, idle_timeout=0.5).until_done()
     assert timed_out.value.partial_text == "Hi"
 
@@ -461,7 +461,7 @@ def test_a_stream_ending_in_a_bare_cr_still_ends_its_last_event() -> None:
 def test_json_that_is_no_chunk_raises_a_typed_error_with_the_partial_text(data: str) -> None:
     parts = [b"data: " + _chunk("Hi").encode() + b"\n\n", f"data: {data}\n\n".encode()]
     stream = stream_chat(_client_answering(parts), BODY)
-    with pytest.raises(StreamInterrupted, match="not a chat completion chunk") as interrupted:
+    with pytest.raises(StreamInterruptedError, match="not a chat completion chunk") as interrupted:
         list(stream)
     assert interrupted.value.partial_text == "Hi"
     assert stream.response.is_closed

@@ -53,31 +53,27 @@ class Client:
         default=False, kw_only=True, alias="follow_redirects"
     )
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
+    _transport: httpx.BaseTransport | None = field(
+        default=None, kw_only=True, alias="transport"
+    )
+    _async_transport: httpx.AsyncBaseTransport | None = field(
+        default=None, kw_only=True, alias="async_transport"
+    )
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
+    # A derived client shares the transport (connection pool and whatever wraps it)
+    # and leaves this client's settings as they are.
     def with_headers(self, headers: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional headers"""
-        if self._client is not None:
-            self._client.headers.update(headers)
-        if self._async_client is not None:
-            self._async_client.headers.update(headers)
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional cookies"""
-        if self._client is not None:
-            self._client.cookies.update(cookies)
-        if self._async_client is not None:
-            self._async_client.cookies.update(cookies)
         return evolve(self, cookies={**self._cookies, **cookies})
 
     def with_timeout(self, timeout: httpx.Timeout) -> "Client":
         """Get a new client matching this one with a new timeout configuration"""
-        if self._client is not None:
-            self._client.timeout = timeout
-        if self._async_client is not None:
-            self._async_client.timeout = timeout
         return evolve(self, timeout=timeout)
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
@@ -98,7 +94,8 @@ class Client:
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **self._httpx_args,
+                # httpx_args may name a transport of its own; it wins.
+                **{"transport": self._transport, **self._httpx_args},
             )
         return self._client
 
@@ -129,7 +126,8 @@ class Client:
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **self._httpx_args,
+                # httpx_args may name a transport of its own; it wins.
+                **{"transport": self._async_transport, **self._httpx_args},
             )
         return self._async_client
 
@@ -141,6 +139,17 @@ class Client:
     async def __aexit__(self, *args: object, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
+
+    def unparsable_answer(
+        self, response: httpx.Response, error: Exception
+    ) -> Exception:
+        """What an API function raises when it cannot parse an answer as the API documents it.
+
+        ``error`` is what parsing raised: a JSON, key or type error from the
+        models, or ``errors.UnexpectedStatus``. This returns it unchanged; a
+        subclass may return an error of its own instead.
+        """
+        return error
 
 
 @define
@@ -187,6 +196,12 @@ class AuthenticatedClient:
         default=False, kw_only=True, alias="follow_redirects"
     )
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
+    _transport: httpx.BaseTransport | None = field(
+        default=None, kw_only=True, alias="transport"
+    )
+    _async_transport: httpx.AsyncBaseTransport | None = field(
+        default=None, kw_only=True, alias="async_transport"
+    )
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
@@ -194,29 +209,35 @@ class AuthenticatedClient:
     prefix: str = "Bearer"
     auth_header_name: str = "Authorization"
 
+    # A derived client shares the transport (connection pool and whatever wraps it)
+    # and leaves this client's settings as they are.
     def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":
         """Get a new client matching this one with additional headers"""
-        if self._client is not None:
-            self._client.headers.update(headers)
-        if self._async_client is not None:
-            self._async_client.headers.update(headers)
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> "AuthenticatedClient":
         """Get a new client matching this one with additional cookies"""
-        if self._client is not None:
-            self._client.cookies.update(cookies)
-        if self._async_client is not None:
-            self._async_client.cookies.update(cookies)
         return evolve(self, cookies={**self._cookies, **cookies})
 
     def with_timeout(self, timeout: httpx.Timeout) -> "AuthenticatedClient":
         """Get a new client matching this one with a new timeout configuration"""
-        if self._client is not None:
-            self._client.timeout = timeout
-        if self._async_client is not None:
-            self._async_client.timeout = timeout
         return evolve(self, timeout=timeout)
+
+    def __repr__(self) -> str:
+        # Never the token: reprs end up in logs and tracebacks.
+        return f"{type(self).__name__}(base_url={self._base_url!r}, token='***')"
+
+    __str__ = __repr__
+
+    def close(self) -> None:
+        """Close the sync connections, if any were opened"""
+        if self._client is not None:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the async connections, if any were opened"""
+        if self._async_client is not None:
+            await self._async_client.aclose()
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
@@ -239,7 +260,8 @@ class AuthenticatedClient:
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **self._httpx_args,
+                # httpx_args may name a transport of its own; it wins.
+                **{"transport": self._transport, **self._httpx_args},
             )
         return self._client
 
@@ -273,7 +295,8 @@ class AuthenticatedClient:
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
-                **self._httpx_args,
+                # httpx_args may name a transport of its own; it wins.
+                **{"transport": self._async_transport, **self._httpx_args},
             )
         return self._async_client
 
@@ -285,3 +308,14 @@ class AuthenticatedClient:
     async def __aexit__(self, *args: object, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
+
+    def unparsable_answer(
+        self, response: httpx.Response, error: Exception
+    ) -> Exception:
+        """What an API function raises when it cannot parse an answer as the API documents it.
+
+        ``error`` is what parsing raised: a JSON, key or type error from the
+        models, or ``errors.UnexpectedStatus``. This returns it unchanged; a
+        subclass may return an error of its own instead.
+        """
+        return error

@@ -11,24 +11,32 @@ with ``aconnect()``::
     paths = download_results(client, wait_for_task(client, created), "out")
 """
 
+from ._batch import BatchProgress, BatchReport, async_run_batch, run_batch
+from ._batch_files import BatchEstimate, BatchInputError, estimate_batch
 from ._budget import RateBudget, TokenBucket
 from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
 from ._downloads import async_download_results, download_results
 from ._errors import (
     APIConnectionError,
     ApiInOneError,
-    APITimeout,
-    AuthenticationFailed,
-    BadRequest,
-    InsufficientCredits,
-    NotFound,
-    RateLimited,
-    ServerError,
-    StreamInterrupted,
-    StreamTimeout,
-    TaskFailed,
-    TaskTimeout,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CreditLimitError,
+    InsufficientCreditsError,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    StreamError,
+    StreamInterruptedError,
+    StreamTimeoutError,
+    TaskFailedError,
+    TaskTimeoutError,
 )
+from ._guard import CreditGuard
+from ._journal import JournalError, JournalSummary, LineRecord, SqliteJournal, open_journal
 from ._polling import (
     as_completed,
     async_as_completed,
@@ -38,6 +46,7 @@ from ._polling import (
     wait_for_tasks,
 )
 from ._redis_budget import RedisRateBudget
+from ._redis_journal import RedisJournal
 from ._streaming import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
 from ._task_log import TaskCreation, TaskLog
 from ._tasks import task_id_of
@@ -45,36 +54,54 @@ from ._tasks import task_id_of
 __all__ = [
     "DEFAULT_BASE_URL",
     "APIConnectionError",
-    "APITimeout",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
     "ApiInOneClient",
     "ApiInOneError",
     "AsyncChatStream",
-    "AuthenticationFailed",
-    "BadRequest",
+    "AuthenticationError",
+    "BadRequestError",
+    "BatchEstimate",
+    "BatchInputError",
+    "BatchProgress",
+    "BatchReport",
     "ChatResult",
     "ChatStream",
-    "InsufficientCredits",
-    "NotFound",
+    "CreditGuard",
+    "CreditLimitError",
+    "InsufficientCreditsError",
+    "InternalServerError",
+    "JournalError",
+    "JournalSummary",
+    "LineRecord",
+    "NotFoundError",
     "RateBudget",
-    "RateLimited",
+    "RateLimitError",
+    "RedisJournal",
     "RedisRateBudget",
-    "ServerError",
-    "StreamInterrupted",
-    "StreamTimeout",
+    "SqliteJournal",
+    "StreamError",
+    "StreamInterruptedError",
+    "StreamTimeoutError",
     "TaskCreation",
-    "TaskFailed",
+    "TaskFailedError",
     "TaskLog",
-    "TaskTimeout",
+    "TaskTimeoutError",
     "TokenBucket",
     "aconnect",
     "as_completed",
     "async_as_completed",
     "async_download_results",
+    "async_run_batch",
     "async_stream_chat",
     "async_wait_for_task",
     "async_wait_for_tasks",
     "connect",
     "download_results",
+    "estimate_batch",
+    "open_journal",
+    "run_batch",
     "stream_chat",
     "task_id_of",
     "wait_for_task",

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import ipaddress
+import json
+import math
 import os
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from attrs import define, evolve, field
 
 from api_in_one_client import AuthenticatedClient
+from api_in_one_client.errors import UnexpectedStatus
 
 from ._budget import RateBudget, TokenBucket
+from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
+from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
+from ._logs import configure_from_environment
 from ._task_log import TaskLog
-from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
+
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:
+    from typing_extensions import Self
 
 __all__ = ["DEFAULT_BASE_URL", "ApiInOneClient", "aconnect", "connect"]
 
@@ -24,37 +40,107 @@ KEY_VARIABLE = "API_IN_ONE_API_KEY"
 BASE_URL_VARIABLE = "API_IN_ONE_BASE_URL"
 
 
+_SYNC_ONLY = (
+    "This client came from connect() and is sync-only: call the generated .sync() and "
+    ".sync_detailed() functions and the helpers without the async_ prefix "
+    "(wait_for_task, stream_chat, download_results), or make an async client with aconnect()."
+)
+_ASYNC_ONLY = (
+    "This client came from aconnect() and is async-only: await the generated .asyncio() and "
+    ".asyncio_detailed() functions and the async_ helpers (async_wait_for_task, "
+    "async_stream_chat, async_download_results), or make a sync client with connect()."
+)
+
+
+@define(repr=False)
 class ApiInOneClient(AuthenticatedClient):
-    """The generated ``AuthenticatedClient``, with a repr that never shows the key."""
+    """The generated ``AuthenticatedClient`` in one mode: sync from ``connect()``, async from
+    ``aconnect()``.
 
-    task_log: TaskLog | None = None
+    Every call goes through the transport that adds the rate budget, retries
+    and typed errors; using the other mode's calls raises ``TypeError`` rather
+    than going around it. The repr never shows the key.
+    """
+
+    task_log: TaskLog = field(factory=TaskLog, kw_only=True)
     """The tasks this client created, with when and how: waiting uses it to time its polls."""
+    is_async: bool = field(default=False, kw_only=True)
+    """True for a client from ``aconnect()``."""
+    credit_guard: CreditGuard | None = field(default=None, kw_only=True)
+    """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
 
-    def close(self) -> None:
-        """Close the sync connections; ``with connect() as client:`` does it on leaving."""
-        if self._client is not None:
-            self._client.close()
+    def get_httpx_client(self) -> httpx.Client:
+        """The sync httpx client; ``TypeError`` on a client from ``aconnect()``."""
+        if self.is_async:
+            raise TypeError(_ASYNC_ONLY)
+        return super().get_httpx_client()
 
-    async def aclose(self) -> None:
-        """Close the async connections; ``async with aconnect() as client:`` does it on leaving."""
-        if self._async_client is not None:
-            await self._async_client.aclose()
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The async httpx client; ``TypeError`` on a client from ``connect()``."""
+        if not self.is_async:
+            raise TypeError(_SYNC_ONLY)
+        return super().get_async_httpx_client()
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._base_url!r}, token='aio_***')"
+    def unparsable_answer(self, response: httpx.Response, error: Exception) -> Exception:
+        """An ``APIResponseValidationError`` with the status and an excerpt of the body.
 
-    __str__ = __repr__
+        The generated functions call this when the models cannot parse an
+        answer the transport let through: JSON of another shape, say.
+        """
+        if isinstance(error, UnexpectedStatus):
+            problem = "A status the spec does not document"
+        elif isinstance(error, json.JSONDecodeError):
+            problem = f"Not JSON ({response.headers.get('content-type', 'no content type')})"
+        else:
+            problem = (
+                f"JSON not of the documented shape ({type(error).__name__}: {str(error)[:200]})"
+            )
+        return invalid_answer(response.request, response, problem)
+
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+    ) -> Self:
+        """A client with another timeout or retry count, for some calls.
+
+        It shares this client's connections, rate budget and task log, so
+        closing either closes the connections of both.
+        """
+        changes: dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = _as_timeout(timeout)
+        if max_retries is not None:
+            name = "async_transport" if self.is_async else "transport"
+            sending = self._async_transport if self.is_async else self._transport
+            changes[name] = _with_retries(sending, max_retries)
+        return evolve(self, **changes)
+
+
+def _with_retries(sending: Any, max_retries: int) -> Any:
+    """A copy of a client's transport stack with another retry count, around the same pool."""
+    if isinstance(sending, GuardedTransport | AsyncGuardedTransport):
+        guarded = copy.copy(sending)
+        guarded.inner = _with_retries(sending.inner, max_retries)
+        return guarded
+    if not isinstance(sending, RetryTransport | AsyncRetryTransport):
+        raise TypeError("with_options(max_retries=...) needs a client from connect() or aconnect()")
+    retrying = copy.copy(sending)
+    retrying.policy = dataclasses.replace(retrying.policy, max_retries=max_retries)
+    return retrying
 
 
 def _settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
-    key = api_key or os.environ.get(KEY_VARIABLE)
+    key = (api_key or os.environ.get(KEY_VARIABLE) or "").strip()
     if not key:
         raise ApiInOneError(
             f"No API key: pass api_key=... or set the {KEY_VARIABLE} environment variable "
             "(keys look like aio_...)."
         )
-    url = (base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL).rstrip("/")
-    parsed = httpx.URL(url)
+    _check_key(key)
+    url = (base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL).strip().rstrip("/")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ApiInOneError(f"Base URL {url!r} is not a valid URL: {error}") from None
     if parsed.scheme not in {"http", "https"} or not parsed.host:
         raise ApiInOneError(f"Base URL must be an http(s) URL, got {url!r}")
     if parsed.scheme == "http" and not _is_loopback(parsed.host):
@@ -63,6 +149,20 @@ def _settings(api_key: str | None, base_url: str | None) -> tuple[str, str]:
             "unencrypted. Use https://, or http:// only for a loopback host."
         )
     return key, url
+
+
+def _check_key(key: str) -> None:
+    """Refuse a key no header can carry, naming the character but never showing the key.
+
+    Surrounding whitespace (a line end from a CRLF file, say) is stripped before.
+    """
+    for position, character in enumerate(key, 1):
+        if not "!" <= character <= "~":
+            raise ApiInOneError(
+                f"The API key holds U+{ord(character):04X} at character {position} of "
+                f"{len(key)}: keys are printable ASCII without spaces (aio_...). "
+                "Check how the key was read or pasted."
+            )
 
 
 def _is_loopback(host: str) -> bool:
@@ -77,17 +177,72 @@ def _is_loopback(host: str) -> bool:
 def _budget(
     rate_budget: RateBudget | None, requests_per_minute: float | None, burst: int
 ) -> RateBudget | None:
+    """The token bucket ``connect`` makes; a burst over what the limit allows is lowered to fit.
+
+    A bucket refills ``limit - burst`` tokens a minute, so the burst must stay
+    below the limit: ``requests_per_minute=5`` with the default burst of 5
+    gets a burst of 4.
+    """
     if rate_budget is not None:
         return rate_budget
-    return TokenBucket(requests_per_minute, burst, per=60.0) if requests_per_minute else None
+    if not requests_per_minute:
+        return None
+    if not math.isfinite(requests_per_minute) or requests_per_minute <= 1 or burst < 1:
+        raise ApiInOneError(
+            f"requests_per_minute must be over 1 and burst at least 1, got "
+            f"{requests_per_minute:g} and {burst}: pass requests_per_minute=None for no budget"
+        )
+    fitting = min(burst, math.ceil(requests_per_minute) - 1)
+    return TokenBucket(requests_per_minute, fitting, per=60.0)
 
 
-def _client_kwargs(url: str, key: str, timeout: float | httpx.Timeout) -> dict[str, Any]:
-    return {
-        "base_url": url,
-        "headers": {"Authorization": f"Bearer {key}"},
-        "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-    }
+def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What ``connect`` and ``aconnect`` share: the checked settings, the policy and the budget."""
+
+    key: str
+    url: str
+    timeout: httpx.Timeout
+    policy: RetryPolicy
+    budget: RateBudget | None
+    task_log: TaskLog
+    guard: CreditGuard | None
+
+    @classmethod
+    def of(cls, arguments: dict[str, Any]) -> _Setup:
+        """From the keyword arguments of a ``connect``/``aconnect`` call."""
+        configure_from_environment()
+        key, url = _settings(arguments["api_key"], arguments["base_url"])
+        return cls(
+            key,
+            url,
+            _as_timeout(arguments["timeout"]),
+            RetryPolicy(
+                arguments["max_retries"],
+                arguments["backoff_base"],
+                retry_after_cap=arguments["retry_after_cap"],
+            ),
+            _budget(arguments["rate_budget"], arguments["requests_per_minute"], arguments["burst"]),
+            TaskLog(),
+            None if arguments["max_credits"] is None else CreditGuard(arguments["max_credits"]),
+        )
+
+    def client(self, **transport: Any) -> ApiInOneClient:
+        """The client, given ``transport=`` (sync) or ``async_transport=`` (async)."""
+        return ApiInOneClient(
+            base_url=self.url,
+            token=self.key,
+            timeout=self.timeout,
+            raise_on_unexpected_status=True,
+            task_log=self.task_log,
+            credit_guard=self.guard,
+            is_async="async_transport" in transport,
+            **transport,
+        )
 
 
 def connect(
@@ -102,6 +257,7 @@ def connect(
     httpx_client: httpx.Client | None = None,
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
+    max_credits: float | None = None,
 ) -> ApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
 
@@ -109,30 +265,24 @@ def connect(
     ``API_IN_ONE_BASE_URL`` (then to the production gateway). Documented error
     statuses raise ``ApiInOneError`` subclasses instead of returning ``Error``
     models. ``requests_per_minute=None`` turns the budget off; ``rate_budget``
-    replaces it (for example with one shared by many processes). A given
-    ``httpx_client`` is configured in place: its base URL, auth header and
-    timeout are set and its transport is wrapped. Chat requests made with the
-    generated ``create_chat_completion`` are sent with ``stream: false``, the
-    only answer it can parse; use ``stream_chat`` to stream.
+    replaces it (for example with one shared by many processes); a ``burst``
+    the limit cannot refill is lowered to one below it. A key with surrounding
+    whitespace is stripped; one holding control characters is refused with an
+    error that never shows it. A given ``httpx_client`` sends every request,
+    with its mounts and proxies, under the retries and the budget; closing the
+    client closes it. The client is sync-only: its async calls raise
+    ``TypeError``. Chat requests made with the generated
+    ``create_chat_completion`` are sent with ``stream: false``, the only answer
+    it can parse; use ``stream_chat`` to stream. With ``max_credits``, a create
+    or chat whose cost (from the spec) could take the client's spending over it
+    raises ``CreditLimitError`` unsent.
     """
-    key, url = _settings(api_key, base_url)
-    policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
-    budget = _budget(rate_budget, requests_per_minute, burst)
-    settings = _client_kwargs(url, key, timeout)
-    log = TaskLog()
-    if httpx_client is None:
-        http = httpx.Client(
-            **settings, transport=RetryTransport(httpx.HTTPTransport(), policy, budget, log)
-        )
-    else:
-        http = httpx_client
-        http.base_url, http.timeout = settings["base_url"], settings["timeout"]
-        http.headers.update(settings["headers"])
-        http._transport = RetryTransport(http._transport, policy, budget, log)
-    client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
-    client.task_log = log
-    client.set_httpx_client(http)
-    return client
+    setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
+    inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    sending: httpx.BaseTransport = RetryTransport(inner, setup.policy, setup.budget, setup.task_log)
+    if setup.guard is not None:
+        sending = GuardedTransport(sending, setup.guard)
+    return setup.client(transport=sending)
 
 
 def aconnect(
@@ -147,24 +297,22 @@ def aconnect(
     httpx_client: httpx.AsyncClient | None = None,
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
+    max_credits: float | None = None,
 ) -> ApiInOneClient:
-    """The async twin of ``connect``: use the generated ``asyncio``/``asyncio_detailed`` calls."""
-    key, url = _settings(api_key, base_url)
-    policy = RetryPolicy(max_retries, backoff_base, retry_after_cap=retry_after_cap)
-    budget = _budget(rate_budget, requests_per_minute, burst)
-    settings = _client_kwargs(url, key, timeout)
-    log = TaskLog()
-    if httpx_client is None:
-        http = httpx.AsyncClient(
-            **settings,
-            transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), policy, budget, log),
-        )
-    else:
-        http = httpx_client
-        http.base_url, http.timeout = settings["base_url"], settings["timeout"]
-        http.headers.update(settings["headers"])
-        http._transport = AsyncRetryTransport(http._transport, policy, budget, log)
-    client = ApiInOneClient(base_url=url, token=key, raise_on_unexpected_status=True)
-    client.task_log = log
-    client.set_async_httpx_client(http)
-    return client
+    """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
+
+    Its sync calls raise ``TypeError``; ``async with aconnect() as client:``
+    closes it on leaving.
+    """
+    setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
+    inner = (
+        httpx.AsyncHTTPTransport()
+        if httpx_client is None
+        else AsyncCallerClientTransport(httpx_client)
+    )
+    sending: httpx.AsyncBaseTransport = AsyncRetryTransport(
+        inner, setup.policy, setup.budget, setup.task_log
+    )
+    if setup.guard is not None:
+        sending = AsyncGuardedTransport(sending, setup.guard)
+    return setup.client(async_transport=sending)

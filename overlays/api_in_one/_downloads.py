@@ -1,7 +1,12 @@
-"""Saving a finished task's result files: streamed, safely named, never half-written."""
+"""Saving a finished task's result files: streamed, safely named, never half-written.
+
+A result URL that has expired (403 or 404 from storage) is fetched again
+through the task-status call, once per download, for fresh URLs.
+"""
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import re
 import tempfile
@@ -11,14 +16,18 @@ from pathlib import Path
 import httpx
 
 from api_in_one_client import AuthenticatedClient
-from api_in_one_client.models import Task
+from api_in_one_client.api.tasks import get_task
+from api_in_one_client.models import Task, TaskStatusResponse
 
 from ._errors import APIConnectionError, ApiInOneError, error_from_response
+from ._operations import operations
+from ._tracing import traced_async_download, traced_download
 
 __all__ = ["async_download_results", "download_results"]
 
 ProgressCallback = Callable[[Path, int, int | None], None]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_EXPIRED = frozenset({403, 404})
 
 
 def _urls(task: Task) -> list[str]:
@@ -28,18 +37,46 @@ def _urls(task: Task) -> list[str]:
     return urls
 
 
-def _safe_name(task_id: str, index: int, url: str) -> str:
-    """``<task id>-<index><.ext>``, from characters that cannot climb out of the folder."""
+def _safe_name(task_id: str, index: int, url: str, content_type: str = "") -> str:
+    """``<task id>-<index><.ext>``, from characters that cannot climb out of the folder.
+
+    The extension is the URL's, or else the one of the answer's content type.
+    """
     basename = httpx.URL(url).path.rsplit("/", 1)[-1]
     stem, dot, extension = basename.rpartition(".")
-    suffix = "." + _UNSAFE.sub("", extension)[:10] if dot and stem else ""
+    if not (dot and stem):
+        media_type = content_type.split(";")[0].strip().lower()
+        extension = _extension_of(media_type)
+    suffix = "." + _UNSAFE.sub("", extension)[:10] if extension else ""
     return f"{_UNSAFE.sub('_', task_id).strip('._') or 'task'}-{index}{suffix.lower()}"
+
+
+def _extension_of(media_type: str) -> str:
+    """The spec's extension for a result media type, else the system's, else none."""
+    for facts in operations():
+        if facts.results is not None and facts.results.media_type == media_type:
+            return facts.results.extension
+    return (mimetypes.guess_extension(media_type) or "").lstrip(".")
+
+
+class _Expired(Exception):
+    """Storage answered 403 or 404: the result URL may have expired."""
+
+    def __init__(self, error: ApiInOneError) -> None:
+        self.error = error
+
+
+def _refreshed(answer: object, task: Task) -> list[str]:
+    if not isinstance(answer, TaskStatusResponse):
+        raise ApiInOneError(f"Unexpected answer fetching task {task.task_id}: {answer!r:.200}")
+    return _urls(answer.data)
 
 
 def _timeout(client: AuthenticatedClient) -> httpx.Timeout:
     return client.get_httpx_client().timeout
 
 
+@traced_download
 def download_results(
     client: AuthenticatedClient,
     task: Task,
@@ -57,21 +94,45 @@ def download_results(
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
+    urls, fresh = _urls(task), False
     with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
-        for index, url in enumerate(_urls(task)):
-            target = folder / _safe_name(task.task_id, index, url)
+        for index in range(len(urls)):
             try:
-                with http.stream("GET", url) as response:
-                    if response.status_code >= 400:
-                        response.read()
-                        raise error_from_response(response)
-                    _write(target, response.iter_bytes(), _total(response), on_progress)
-            except httpx.TransportError as error:
-                raise APIConnectionError(f"Downloading {url} failed: {error}") from None
-            paths.append(target)
+                paths.append(_save(http, urls[index], folder, task, index, on_progress))
+            except _Expired as expired:
+                if fresh:
+                    raise expired.error from None
+                urls, fresh = _refreshed(get_task.sync(task.task_id, client=client), task), True
+                try:
+                    paths.append(_save(http, urls[index], folder, task, index, on_progress))
+                except _Expired as again:
+                    raise again.error from None
     return paths
 
 
+def _save(
+    http: httpx.Client,
+    url: str,
+    folder: Path,
+    task: Task,
+    index: int,
+    on_progress: ProgressCallback | None,
+) -> Path:
+    try:
+        with http.stream("GET", url) as response:
+            if response.status_code >= 400:
+                response.read()
+                error = error_from_response(response)
+                raise _Expired(error) if response.status_code in _EXPIRED else error
+            content_type = response.headers.get("content-type", "")
+            target = folder / _safe_name(task.task_id, index, url, content_type)
+            _write(target, response.iter_bytes(), _total(response), on_progress)
+    except httpx.TransportError as error:
+        raise APIConnectionError(f"Downloading {url} failed: {error}") from None
+    return target
+
+
+@traced_async_download
 async def async_download_results(
     client: AuthenticatedClient,
     task: Task,
@@ -84,21 +145,47 @@ async def async_download_results(
     os.makedirs(folder, exist_ok=True)
     paths = []
     timeout = client.get_async_httpx_client().timeout
+    urls, fresh = _urls(task), False
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
-        for index, url in enumerate(_urls(task)):
-            target = folder / _safe_name(task.task_id, index, url)
+        for index in range(len(urls)):
             try:
-                async with http.stream("GET", url) as response:
-                    if response.status_code >= 400:
-                        await response.aread()
-                        raise error_from_response(response)
-                    with _Partial(target) as partial:
-                        async for data in response.aiter_bytes():
-                            partial.write(data, _total(response), on_progress)
-            except httpx.TransportError as error:
-                raise APIConnectionError(f"Downloading {url} failed: {error}") from None
-            paths.append(target)
+                paths.append(await _async_save(http, urls[index], folder, task, index, on_progress))
+            except _Expired as expired:
+                if fresh:
+                    raise expired.error from None
+                answer = await get_task.asyncio(task.task_id, client=client)
+                urls, fresh = _refreshed(answer, task), True
+                try:
+                    paths.append(
+                        await _async_save(http, urls[index], folder, task, index, on_progress)
+                    )
+                except _Expired as again:
+                    raise again.error from None
     return paths
+
+
+async def _async_save(
+    http: httpx.AsyncClient,
+    url: str,
+    folder: Path,
+    task: Task,
+    index: int,
+    on_progress: ProgressCallback | None,
+) -> Path:
+    try:
+        async with http.stream("GET", url) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                error = error_from_response(response)
+                raise _Expired(error) if response.status_code in _EXPIRED else error
+            content_type = response.headers.get("content-type", "")
+            target = folder / _safe_name(task.task_id, index, url, content_type)
+            with _Partial(target) as partial:
+                async for data in response.aiter_bytes():
+                    partial.write(data, _total(response), on_progress)
+    except httpx.TransportError as error:
+        raise APIConnectionError(f"Downloading {url} failed: {error}") from None
+    return target
 
 
 def _total(response: httpx.Response) -> int | None:

@@ -16,9 +16,10 @@ from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
 from ._client import ApiInOneClient
-from ._errors import ApiInOneError, TaskFailed
+from ._errors import ApiInOneError, TaskFailedError
 from ._schedule import Schedule
 from ._tasks import FAILED, TaskLike, task_id_of
+from ._tracing import TaskWaits
 
 __all__ = [
     "as_completed",
@@ -47,8 +48,27 @@ def _schedule(
 
 def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
     if not isinstance(answer, TaskStatusResponse):
-        raise ApiInOneError(f"Unexpected answer polling task {task_id}: {answer!r:.200}")
+        raise ApiInOneError(
+            f"Unexpected answer polling task {task_id}: {answer!r:.200}. The gateway answered "
+            "outside its contract: report it with this answer, then wait for the task again."
+        )
     return answer.data
+
+
+def _seen(
+    schedule: Schedule,
+    waits: TaskWaits,
+    task: Task,
+    sent: float,
+    on_progress: ProgressCallback | None,
+) -> bool:
+    """Tell the caller and the schedule of a poll's answer; True when the task finished."""
+    if on_progress is not None:
+        on_progress(task)
+    if not schedule.seen(task, sent):
+        return False
+    waits.finished(task)
+    return True
 
 
 def _deduplicated(tasks: Iterable[TaskLike]) -> list[str]:
@@ -57,7 +77,7 @@ def _deduplicated(tasks: Iterable[TaskLike]) -> list[str]:
 
 def _finish_one(task: Task) -> Task:
     if task.status.upper() == FAILED:
-        raise TaskFailed(task.task_id, task.status, _text(task.error_message), task)
+        raise TaskFailedError(task.task_id, task.status, _text(task.error_message), task)
     return task
 
 
@@ -81,19 +101,19 @@ def as_completed(
     at the rest, so most cost a single poll. The first poll of a task comes
     ``poll_interval`` after its creation (at once for a task from elsewhere);
     backoff then grows by 1.25x-1.5x, with jitter, up to ``max_poll_interval``.
-    Raises ``TaskTimeout`` for the first task found unfinished at the deadline.
+    Raises ``TaskTimeoutError`` for the first task found unfinished at the deadline.
     """
     schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
-    while schedule:
-        task_id, wait = schedule.next()
-        if wait:
-            time.sleep(wait)
-        sent = time.monotonic()
-        task = _data(get_task.sync(task_id, client=client), task_id)
-        if on_progress is not None:
-            on_progress(task)
-        if schedule.seen(task, sent):
-            yield task
+    with TaskWaits() as waits:
+        while schedule:
+            task_id, wait = schedule.next()
+            if wait:
+                time.sleep(wait)
+            sent = time.monotonic()
+            with waits.poll(task_id):
+                task = _data(get_task.sync(task_id, client=client), task_id)
+            if _seen(schedule, waits, task, sent, on_progress):
+                yield task
 
 
 async def async_as_completed(
@@ -107,16 +127,16 @@ async def async_as_completed(
 ) -> AsyncIterator[Task]:
     """Async ``as_completed``: yield each task as it finishes. Cancelling stops all polling."""
     schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
-    while schedule:
-        task_id, wait = schedule.next()
-        if wait:
-            await asyncio.sleep(wait)
-        sent = time.monotonic()
-        task = _data(await get_task.asyncio(task_id, client=client), task_id)
-        if on_progress is not None:
-            on_progress(task)
-        if schedule.seen(task, sent):
-            yield task
+    with TaskWaits() as waits:
+        while schedule:
+            task_id, wait = schedule.next()
+            if wait:
+                await asyncio.sleep(wait)
+            sent = time.monotonic()
+            with waits.poll(task_id):
+                task = _data(await get_task.asyncio(task_id, client=client), task_id)
+            if _seen(schedule, waits, task, sent, on_progress):
+                yield task
 
 
 def wait_for_tasks(
@@ -180,7 +200,7 @@ def wait_for_task(
 ) -> Task:
     """Poll until the task finishes and return it.
 
-    Raises ``TaskFailed`` when it ends FAILED and ``TaskTimeout`` at the
+    Raises ``TaskFailedError`` when it ends FAILED and ``TaskTimeoutError`` at the
     deadline. Unknown statuses count as still running.
     """
     [finished] = as_completed(

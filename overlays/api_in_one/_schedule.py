@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 
 from api_in_one_client.models import Task
 
-from ._errors import TaskTimeout
+from ._errors import TaskTimeoutError
 from ._task_log import TaskCreation
 from ._tasks import SUCCESS, is_finished
 
@@ -111,7 +111,7 @@ class Schedule:
     def seen(self, task: Task, sent: float) -> bool:
         """Record the poll of the task ``next()`` named, sent at ``sent``; True if finished.
 
-        Raises ``TaskTimeout`` when it is unfinished at or after the deadline.
+        Raises ``TaskTimeoutError`` when it is unfinished at or after the deadline.
         """
         assert self._polling is not None, "seen() follows next()"
         group, member = self._polling
@@ -129,7 +129,7 @@ class Schedule:
             self._push(group)
             return True
         if received >= self.deadline:
-            raise TaskTimeout(task.task_id, task.status, self.timeout)
+            raise TaskTimeoutError(task.task_id, task.status, self.timeout)
         if member is not group.members[0]:
             # A check on the next oldest that found it unfinished too: nothing changes.
             return False

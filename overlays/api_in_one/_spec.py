@@ -30,7 +30,7 @@ def spec_path() -> Path:
 @functools.cache
 def load_spec() -> dict[str, Any]:
     """The parsed OpenAPI document (parsed once per process; treat it as read-only)."""
-    import yaml  # the spec is only read by the mock and the CLI, whose extras bring pyyaml
+    import yaml
 
     # libyaml's loader parses the spec ~10x faster, which every mock start feels.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -20,7 +20,8 @@ from api_in_one_client.models import (
 from api_in_one_client.types import UNSET
 
 from ._chunks import Frame, Layout, learn_frame, read_layout, scan
-from ._errors import ApiInOneError, StreamInterrupted, StreamTimeout, error_from_envelope
+from ._errors import ApiInOneError, StreamInterruptedError, StreamTimeoutError, error_from_envelope
+from ._operations import of_kind
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
 
@@ -315,10 +316,10 @@ class _Decoder:
             return error_from_envelope(status, payload, fallback="Error event in the chat stream")
         return self.interrupted(f"event is not a chat completion chunk: {data[:80]!r}")
 
-    def interrupted(self, reason: str) -> StreamInterrupted:
+    def interrupted(self, reason: str) -> StreamInterruptedError:
         """The error for a stream that ends early, with the text received so far."""
         self._gather()
-        return StreamInterrupted(
+        return StreamInterruptedError(
             f"Chat stream ended before [DONE] ({reason}) after {len(self.result.text)} characters",
             partial_text=self.result.text,
         )
@@ -334,7 +335,7 @@ def _request(
     timeout = client.timeout
     return client.build_request(
         "POST",
-        "/chat/completions",
+        of_kind("chat").path,
         json=payload,
         headers={"Accept": "text/event-stream"},
         timeout=httpx.Timeout(
@@ -343,8 +344,8 @@ def _request(
     )
 
 
-def _timeout(idle_timeout: float, decoder: _Decoder) -> StreamTimeout:
-    return StreamTimeout(
+def _timeout(idle_timeout: float, decoder: _Decoder) -> StreamTimeoutError:
+    return StreamTimeoutError(
         f"No data from the chat stream for {idle_timeout:g} s", partial_text=decoder.result.text
     )
 
@@ -476,8 +477,8 @@ def stream_chat(
 
     Errors before the stream starts raise the typed errors at once; an error
     event inside the stream raises when iteration reaches it; no bytes for
-    ``idle_timeout`` seconds raises ``StreamTimeout``; a connection lost before
-    ``[DONE]`` raises ``StreamInterrupted`` with the text received so far.
+    ``idle_timeout`` seconds raises ``StreamTimeoutError``; a connection lost before
+    ``[DONE]`` raises ``StreamInterruptedError`` with the text received so far.
     """
     http = client.get_httpx_client()
     response = http.send(_request(http, body, idle_timeout), stream=True)

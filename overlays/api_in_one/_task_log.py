@@ -24,7 +24,7 @@ class TaskCreation:
 
     at: float
     kind: str
-    """Endpoint path and model, e.g. ``/api/v1/videos/generations kling-3``."""
+    """Endpoint path and model, separated by a space (``"<path> <model>"``)."""
 
 
 class TaskLog:
@@ -42,16 +42,18 @@ class TaskLog:
         """The creation of ``task_id``, or None when this client did not create it (lately)."""
         return self._created.get(task_id)
 
-    def record(self, request: httpx.Request, body: Any) -> None:
-        """Note the task a POST created, given its successful answer's decoded JSON."""
+    def record(self, request: httpx.Request, body: Any) -> str | None:
+        """Note the task a POST created, given its successful answer's decoded JSON; return its
+        id (None when the answer created no task)."""
         task_id = _created_task_id(body) if request.method == "POST" else None
         if task_id is None:
-            return
+            return None
         creation = TaskCreation(time.monotonic(), f"{request.url.path} {_model(request)}")
         with self._lock:
             self._created[task_id] = creation
             if len(self._created) > self.limit:
                 del self._created[next(iter(self._created))]
+        return task_id
 
 
 def _created_task_id(body: Any) -> str | None:

@@ -47,7 +47,6 @@ from .tool_call import ToolCall
 from .video_background_removal_request import VideoBackgroundRemovalRequest
 from .video_generation_request import VideoGenerationRequest
 from .video_generation_request_aspect_ratio import VideoGenerationRequestAspectRatio
-from .video_generation_request_resolution import VideoGenerationRequestResolution
 
 __all__ = (
     "ChatCompletion",
@@ -93,5 +92,4 @@ __all__ = (
     "VideoBackgroundRemovalRequest",
     "VideoGenerationRequest",
     "VideoGenerationRequestAspectRatio",
-    "VideoGenerationRequestResolution",
 )

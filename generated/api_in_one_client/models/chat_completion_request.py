@@ -43,8 +43,10 @@ class ChatCompletionRequest:
 
         Attributes:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-                slug is answered with `404 not_found`. Known slugs: `flux-2`,
-                `kling-3`, `suno`, `minimax-music`, `elevenlabs-v3`, `gemini`.
+                slug, the empty one included, is answered with `404 not_found` (the
+                page gives no length or format for slugs). Slugs on the page:
+                `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
+                `elevenlabs-v3`, `gemini`.
             messages (list[ChatMessage]): The conversation so far. **Decided here:** at least one message
                 (the page gives no bound); an empty conversation has nothing to
                 answer, and OpenAI refuses it the same way, with a 400.

@@ -25,7 +25,7 @@ class DialogueLine:
     """One line of dialogue.
 
     Attributes:
-        text (str): The text to speak.
+        text (str): The text to speak. The page gives no minimum length.
         voice (str | Unset): Voice name; optional.
     """
 

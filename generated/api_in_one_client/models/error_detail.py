@@ -26,9 +26,9 @@ class ErrorDetail:
     Attributes:
         code (int): Mirrors the HTTP status.
         message (str): Human-readable explanation.
-        type_ (str): Error kind, an open string. Known values: `invalid_request` (400),
-            `authentication_error` (401), `insufficient_credits` (402),
-            `not_found` (404), `rate_limit` (429), `server_error` (500).
+        type_ (str): Error kind, an open string. Known values: `invalid_request` (400,
+            405), `authentication_error` (401), `insufficient_credits` (402),
+            `not_found` (404), `rate_limit` (429), `server_error` (500, 503).
     """
 
     code: int

@@ -33,7 +33,11 @@ class FaceSwapRequest:
     Attributes:
         image (str): URL of the target image (the body or scene to modify).
         face_image (str): URL of the source face image (the face to swap in).
-        target_index (int | Unset): Which face in the target image, when it has several (0–10). Default: 0.
+        target_index (int | Unset): Which face in the target image, when it has several (0–10). The
+            page types it `number`, its one numeric type; an index is whole,
+            so this document decides on `integer` (`2.0` is accepted, `1.5`
+            is answered 400).
+             Default: 0.
         output_format (FaceSwapRequestOutputFormat | Unset): Output image format. Default: 'jpeg'.
     """
 

@@ -35,17 +35,28 @@ class ImageGenerationRequest:
 
         Attributes:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-                slug is answered with `404 not_found`. Known slugs: `flux-2`,
-                `kling-3`, `suno`, `minimax-music`, `elevenlabs-v3`, `gemini`.
+                slug, the empty one included, is answered with `404 not_found` (the
+                page gives no length or format for slugs). Slugs on the page:
+                `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
+                `elevenlabs-v3`, `gemini`.
             prompt (str): Text description of the image to generate (3–5000 characters).
-            aspect_ratio (str | Unset): Output aspect ratio as `W:H`, e.g. `1:1`, `16:9`, `9:16`. Default: '1:1'.
+            aspect_ratio (str | Unset): Output aspect ratio, e.g. `1:1`, `16:9`, `9:16`. The page gives
+                examples, not a format, and the values are model-specific (some
+                engines take `auto` or `2.39:1`), so any string is accepted here
+                and one the model does not take is answered 400 by the gateway.
+                 Default: '1:1'.
             type_ (str | Unset): Generation mode. Model-specific, e.g. `pro`/`flex` for Flux 2, `text-to-image`/`edit` for
                 Seedream.
             resolution (str | Unset): Output resolution. Model-specific, e.g. `1K`/`2K` for Flux 2.
             quality (str | Unset): Quality level. Model-specific, e.g. `medium`/`high` for GPT Image.
             input_urls (list[str] | Unset): Image URLs for image-to-image or editing mode.
             negative_prompt (str | Unset): Elements to avoid in the image (not all models support this).
-            seed (int | Unset): Random seed for reproducibility (not all models support this).
+            seed (int | Unset): Random seed for reproducibility (not all models support this). The
+                page types it `number`, the one numeric type its parameter lists
+                use (the face index `target_index` is a `number` there too). A
+                seed is a whole number, so this document decides on `integer`:
+                `7` and `7.0` are accepted, and `1.5` is answered 400 rather than
+                passed to an engine that might round it unseen.
     """
 
     model: str

@@ -28,15 +28,20 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
 class MusicRequest:
     """Music generation. Suno inspiration mode uses `gpt_description_prompt`;
     Suno custom mode uses `prompt` (lyrics), `style` and `title`; MiniMax
-    Music uses `prompt`.
+    Music uses `prompt` (a style description). `model` also chooses the
+    Suno version, and the version sets `prompt`'s limit (see
+    `createMusic`).
 
         Attributes:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-                slug is answered with `404 not_found`. Known slugs: `flux-2`,
-                `kling-3`, `suno`, `minimax-music`, `elevenlabs-v3`, `gemini`.
+                slug, the empty one included, is answered with `404 not_found` (the
+                page gives no length or format for slugs). Slugs on the page:
+                `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
+                `elevenlabs-v3`, `gemini`.
             prompt (str | Unset): Lyrics (Suno custom mode) or style description (MiniMax Music). At
-                most 3000 characters for Suno v3.5 and v4, 5000 for Suno v4.5 and
-                later; the schema states the wider limit.
+                most 3000 characters for Suno v3.5 and v4 (`suno`, `chirp-v3-5`,
+                `chirp-v4`), 5000 for Suno v4.5 and later (`chirp-v4-5` and any
+                other `chirp-` slug). The page gives no limit for MiniMax Music.
             gpt_description_prompt (str | Unset): Text description for Suno inspiration mode (at most 400 characters).
             style (str | Unset): Musical style or genre (Suno custom mode, at most 1000 characters).
             title (str | Unset): Song title (Suno, at most 80 characters).

@@ -28,9 +28,12 @@ class SpeechRequest:
 
     Attributes:
         model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-            slug is answered with `404 not_found`. Known slugs: `flux-2`,
-            `kling-3`, `suno`, `minimax-music`, `elevenlabs-v3`, `gemini`.
-        dialogue (list[DialogueLine]): The lines to speak, in order.
+            slug, the empty one included, is answered with `404 not_found` (the
+            page gives no length or format for slugs). Slugs on the page:
+            `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
+            `elevenlabs-v3`, `gemini`.
+        dialogue (list[DialogueLine]): The lines to speak, in order. The page gives no minimum, so an
+            empty list is not refused here; it is the gateway's to refuse.
         stability (float | Unset): Voice stability; lower varies more, higher is more consistent. Default: 0.5.
         language_code (str | Unset): Language code (e.g. `en`, `zh`, `ja`) or `auto` for detection. Default: 'auto'.
     """

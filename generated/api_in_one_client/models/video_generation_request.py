@@ -11,10 +11,6 @@ from ..models.video_generation_request_aspect_ratio import (
     VideoGenerationRequestAspectRatio,
     check_video_generation_request_aspect_ratio,
 )
-from ..models.video_generation_request_resolution import (
-    VideoGenerationRequestResolution,
-    check_video_generation_request_resolution,
-)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="VideoGenerationRequest")
@@ -43,19 +39,26 @@ class VideoGenerationRequest:
 
         Attributes:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-                slug is answered with `404 not_found`. Known slugs: `flux-2`,
-                `kling-3`, `suno`, `minimax-music`, `elevenlabs-v3`, `gemini`.
+                slug, the empty one included, is answered with `404 not_found` (the
+                page gives no length or format for slugs). Slugs on the page:
+                `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
+                `elevenlabs-v3`, `gemini`.
             prompt (str): Text description of the video. The page gives "max 2500 chars for
                 most models"; 2500 is the limit stated here, and a model with a
-                lower one answers 400.
+                lower one answers 400. The page gives no minimum, so none is
+                stated here.
             image (str | Unset): Image URL for image-to-video mode; auto-detected by most models.
             mode (str | Unset): Quality mode. Model-specific, e.g. `std`/`pro` for Kling 3.
-            duration (float | str | Unset): Video duration in seconds, as a number or a numeric string.
-                Model-specific: Kling 3 takes 3–15 s, other models vary, so only
-                positivity is checked here.
+            duration (float | str | Unset): Video duration in seconds, as a number or a numeric string (the
+                page types it `number | string`). Model-specific: Kling 3 takes
+                3–15 s, other models vary, so only positivity is checked here, in
+                both forms: `0` and `"0"` are refused alike.
                  Default: 5.0.
             aspect_ratio (VideoGenerationRequestAspectRatio | Unset): Output aspect ratio. Default: '16:9'.
-            resolution (VideoGenerationRequestResolution | Unset): Output resolution (model-specific which ones apply).
+            resolution (str | Unset): Output resolution. Model-specific; the page's examples are
+                `480p`, `720p` and `1080p`, not a closed list, so any string is
+                accepted here and one the model does not offer is answered 400 by
+                the gateway.
             sound (bool | Unset): Generate audio in the video (Kling 3). Default: True.
             generate_audio (bool | Unset): Generate audio (Seedance). Spelled in camelCase on the wire. Default: False.
             generate_audio_switch (bool | Unset): Generate audio (PixVerse). Default: False.
@@ -67,7 +70,7 @@ class VideoGenerationRequest:
     mode: str | Unset = UNSET
     duration: float | str | Unset = 5.0
     aspect_ratio: VideoGenerationRequestAspectRatio | Unset = "16:9"
-    resolution: VideoGenerationRequestResolution | Unset = UNSET
+    resolution: str | Unset = UNSET
     sound: bool | Unset = True
     generate_audio: bool | Unset = False
     generate_audio_switch: bool | Unset = False
@@ -92,9 +95,7 @@ class VideoGenerationRequest:
         if not isinstance(self.aspect_ratio, Unset):
             aspect_ratio = self.aspect_ratio
 
-        resolution: str | Unset = UNSET
-        if not isinstance(self.resolution, Unset):
-            resolution = self.resolution
+        resolution = self.resolution
 
         sound = self.sound
 
@@ -148,12 +149,7 @@ class VideoGenerationRequest:
         else:
             aspect_ratio = check_video_generation_request_aspect_ratio(_aspect_ratio)
 
-        _resolution = src_dict.get("resolution", UNSET)
-        resolution: VideoGenerationRequestResolution | Unset
-        if isinstance(_resolution, Unset):
-            resolution = UNSET
-        else:
-            resolution = check_video_generation_request_resolution(_resolution)
+        resolution = src_dict.get("resolution", UNSET)
 
         sound = src_dict.get("sound", UNSET)
 

@@ -1,5 +1,8 @@
 """The tour behind ``make demo``: every kind of task, chat, a batch, and errors handled.
 
+Each task operation of openapi.yaml runs once with its first request example,
+so an operation added to the spec joins the tour.
+
 With no settings it serves the bundled mock on a loopback port. With
 ``API_IN_ONE_API_KEY`` and ``API_IN_ONE_BASE_URL`` set it runs against that
 server instead: a cheap subset by default, everything with ``--full``.
@@ -8,6 +11,7 @@ server instead: a cheap subset by default, everything with ``--full``.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import time
 from collections.abc import Iterator
@@ -18,35 +22,24 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api_in_one_client import AuthenticatedClient
-from api_in_one_client.api.audio import create_music, create_speech
-from api_in_one_client.api.images import create_image_generation
-from api_in_one_client.api.tools import remove_image_background, remove_video_background, swap_face
-from api_in_one_client.api.videos import create_video_generation
-from api_in_one_client.models import (
-    FaceSwapRequest,
-    ImageGenerationRequest,
-    MusicRequest,
-    RemoveBackgroundRequest,
-    SpeechRequest,
-    TaskCreated,
-    VideoBackgroundRemovalRequest,
-    VideoGenerationRequest,
-)
+from api_in_one_client import AuthenticatedClient, models
+from api_in_one_client.models import TaskCreated
 
 from .._client import connect
 from .._downloads import download_results
-from .._errors import InsufficientCredits, TaskFailed
+from .._errors import InsufficientCreditsError, TaskFailedError
+from .._operations import OperationFacts, of_kind, operations
 from .._polling import as_completed, wait_for_task
 from .._streaming import stream_chat
 from ._output import TaskProgress, echo_stream
 
 __all__ = ["run_demo"]
 
-PHOTO = "https://example.com/photo.jpg"
 LOW_BALANCE_KEY = "aio_demo_low_balance"
 # The demo mock and client share one limit, twice the gateway's default, to keep the tour short.
 RATE_LIMIT = 120
+CHEAP_TASKS = 2
+"""Against a real server without ``--full``: this many of the cheapest task operations."""
 
 
 @dataclass
@@ -56,46 +49,52 @@ class Step:
     detail: str
 
 
-def _kinds(full: bool) -> list[tuple[str, Any, Any]]:
-    cheap = [
-        (
-            "image (flux-2)",
-            create_image_generation,
-            ImageGenerationRequest("flux-2", "A serene Japanese garden with cherry blossoms"),
-        ),
-        ("remove-bg", remove_image_background, RemoveBackgroundRequest(PHOTO)),
-    ]
-    if not full:
-        return cheap
+@dataclass(frozen=True)
+class _Sample:
+    """A task operation of the spec with its first request example."""
+
+    operation: OperationFacts
+    body: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        model = self.body.get("model")
+        command = self.operation.command or self.operation.operation_id
+        return f"{command} ({model})" if model else command
+
+    @property
+    def cost(self) -> float:
+        return self.operation.cost(self.body) or 0.0
+
+    def create(self, client: AuthenticatedClient, **changes: Any) -> TaskCreated:
+        """Create the task, with ``changes`` made to the example body."""
+        module = importlib.import_module(self.operation.module)
+        request = getattr(models, str(self.operation.request_schema))
+        created = module.sync(client=client, body=request.from_dict({**self.body, **changes}))
+        assert isinstance(created, TaskCreated), created
+        return created
+
+
+def _samples() -> list[_Sample]:
+    """One sample per task operation that has a request example, in the spec's order."""
     return [
-        *cheap,
-        (
-            "video (kling-3)",
-            create_video_generation,
-            VideoGenerationRequest("kling-3", "A golden retriever running through sunflowers"),
-        ),
-        (
-            "music (suno)",
-            create_music,
-            MusicRequest("suno", gpt_description_prompt="An upbeat summer pop song"),
-        ),
-        (
-            "speech (elevenlabs-v3)",
-            create_speech,
-            SpeechRequest.from_dict(
-                {
-                    "model": "elevenlabs-v3",
-                    "dialogue": [{"text": "Hello, welcome to API in One.", "voice": "narrator"}],
-                }
-            ),
-        ),
-        ("face-swap", swap_face, FaceSwapRequest(PHOTO, "https://example.com/face.jpg")),
-        (
-            "video-bg",
-            remove_video_background,
-            VideoBackgroundRemovalRequest("https://example.com/talking-head.mp4"),
-        ),
+        _Sample(facts, dict(next(iter(facts.examples.values()))))
+        for facts in operations()
+        if facts.creates_task and facts.request_schema and facts.examples
     ]
+
+
+def _kinds(full: bool) -> list[_Sample]:
+    samples = _samples()
+    if full:
+        return samples
+    cheapest = sorted(samples, key=lambda sample: sample.cost)[:CHEAP_TASKS]
+    return [sample for sample in samples if sample in cheapest]
+
+
+def _varied(sample: _Sample, text: str) -> dict[str, Any]:
+    """Changes that make the sample's prompt say ``text``, when it has a prompt."""
+    return {"prompt": text} if "prompt" in sample.body else {}
 
 
 @contextlib.contextmanager
@@ -109,7 +108,7 @@ def _target(console: Console) -> Iterator[tuple[str, str, Any]]:
     from ..mock import DEMO_KEY, MockConfig, serve
 
     config = MockConfig(
-        keys={DEMO_KEY: 10_000.0, LOW_BALANCE_KEY: 2.0},
+        keys={DEMO_KEY: 10_000.0, LOW_BALANCE_KEY: 0.0},
         time_scale=0.05,
         requests_per_minute=RATE_LIMIT,
     )
@@ -117,12 +116,6 @@ def _target(console: Console) -> Iterator[tuple[str, str, Any]]:
         console.print(f"Serving the bundled mock at [bold]{mock.base_url}[/bold] (no key needed).")
         yield DEMO_KEY, mock.base_url, mock.state
     console.print("Mock stopped.")
-
-
-def _create(client: AuthenticatedClient, module: Any, body: Any) -> TaskCreated:
-    created = module.sync(client=client, body=body)
-    assert isinstance(created, TaskCreated)
-    return created
 
 
 def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")) -> int:
@@ -133,23 +126,22 @@ def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")
         full = full or mock is not None
         with connect(key, base_url=url, requests_per_minute=RATE_LIMIT if mock else 60) as client:
             console.rule("One task of every kind: create, wait, download")
-            for name, module, body in _kinds(full):
-                created = _create(client, module, body)
-                with TaskProgress(console, f"{name:<24} {created.data.task_id:<26}") as progress:
+            for sample in _kinds(full):
+                created = sample.create(client)
+                label = f"{sample.name:<24} {created.data.task_id:<26}"
+                with TaskProgress(console, label) as progress:
                     task = wait_for_task(client, created, on_progress=progress, poll_interval=0.2)
                 paths = download_results(client, task, output)
-                steps.append(Step(name, task.status, ", ".join(str(p) for p in paths)))
+                steps.append(Step(sample.name, task.status, ", ".join(str(p) for p in paths)))
 
             console.rule("Chat, streamed as it arrives")
-            body = {
-                "model": "gemini",
-                "messages": [{"role": "user", "content": "Say hello to the demo"}],
-            }
+            chat = of_kind("chat")
+            body = dict(next(iter(chat.examples.values())))
             with stream_chat(client, {**body, "stream_options": {"include_usage": True}}) as stream:
                 result = echo_stream(console, stream)
             steps.append(
                 Step(
-                    "chat (gemini)",
+                    f"{chat.command} ({chat.default_model})",
                     result.finish_reason or "?",
                     f"{len(result.text)} characters, {result.credits_consumed:g} credits",
                 )
@@ -168,40 +160,35 @@ def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")
 
 
 def _batch(console: Console, client: AuthenticatedClient, mock: Any, steps: list[Step]) -> None:
-    console.rule(f"20 image tasks through as_completed, under a {RATE_LIMIT}/min budget")
+    sample = _samples()[0]
+    console.rule(f"20 {sample.name} tasks through as_completed, under a {RATE_LIMIT}/min budget")
     before = mock.stats.statuses[429]
     created = [
-        _create(
-            client,
-            create_image_generation,
-            ImageGenerationRequest("flux-2", f"A lighthouse, study {n}"),
-        )
-        for n in range(20)
+        sample.create(client, **_varied(sample, f"A lighthouse, study {n}")) for n in range(20)
     ]
     for number, task in enumerate(as_completed(client, created, poll_interval=0.5), start=1):
         console.print(f"  {number:>2}/20  {task.task_id}  {task.status}")
     rate_limited = mock.stats.statuses[429] - before
-    steps.append(Step("batch of 20 images", "all finished", f"{rate_limited} x 429"))
+    steps.append(Step(f"batch of 20 {sample.name}", "all finished", f"{rate_limited} x 429"))
 
 
 def _errors(
     console: Console, client: AuthenticatedClient, url: str, mock: Any, steps: list[Step]
 ) -> None:
     console.rule("Errors, handled")
-    with connect(LOW_BALANCE_KEY, base_url=url, requests_per_minute=RATE_LIMIT) as poor:
-        try:
-            _create(
-                poor, create_image_generation, ImageGenerationRequest("flux-2", "A costly picture")
-            )
-        except InsufficientCredits as error:
-            console.print(f"  402 handled: {error.message}", soft_wrap=True)
-            steps.append(Step("402 insufficient credits", "handled", error.type or ""))
+    paid = [sample for sample in _samples() if sample.cost > 0]
+    if paid:
+        with connect(LOW_BALANCE_KEY, base_url=url, requests_per_minute=RATE_LIMIT) as poor:
+            try:
+                paid[0].create(poor, **_varied(paid[0], "A costly picture"))
+            except InsufficientCreditsError as error:
+                console.print(f"  402 handled: {error.message}", soft_wrap=True)
+                steps.append(Step("402 insufficient credits", "handled", error.type or ""))
+    sample = _samples()[0]
     mock.faults.fail_next_tasks = 1
-    created = _create(
-        client, create_image_generation, ImageGenerationRequest("flux-2", "A doomed picture")
-    )
+    created = sample.create(client, **_varied(sample, "A doomed picture"))
     try:
         wait_for_task(client, created, poll_interval=0.2)
-    except TaskFailed as error:
+    except TaskFailedError as error:
         console.print(f"  FAILED handled: {error.task_id}: {error.error_message}")
         steps.append(Step("FAILED task", "handled", error.error_message or ""))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,8 +20,16 @@ from .._downloads import download_results
 from .._errors import ApiInOneError
 from .._polling import wait_for_task
 from .._streaming import stream_chat
-from ._options import CreateCommand, add_schema_options, body_from, create_commands
-from ._output import TaskProgress, echo_stream, print_json
+from ._batch import add_batch_commands
+from ._conformance import add_conformance_command
+from ._options import (
+    Command,
+    add_schema_options,
+    body_from,
+    command_of,
+    create_commands,
+)
+from ._output import TaskProgress, echo_stream, print_json, printable, shown
 
 __all__ = ["main"]
 
@@ -60,14 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in create_commands():
-        sub = commands.add_parser(
-            command.name, help=command.summary, description=command.summary, parents=[shared]
-        )
+        summary = command.operation.summary
+        sub = commands.add_parser(command.name, help=summary, description=summary, parents=[shared])
         add_schema_options(sub, command.schema_name)
         _wait_options(sub)
         sub.set_defaults(run=_create, create=command)
 
-    task = commands.add_parser("task", help="Get or wait for a task")
+    task = commands.add_parser(command_of("task-status").name, help="Get or wait for a task")
     task_commands = task.add_subparsers(dest="task_command", required=True, metavar="ACTION")
     get = task_commands.add_parser("get", help="Print a task's status", parents=[shared])
     get.add_argument("task_id")
@@ -77,14 +83,20 @@ def _parser() -> argparse.ArgumentParser:
     _wait_options(wait, always_waits=True)
     wait.set_defaults(run=_task_wait)
 
+    chat_command = command_of("chat")
     chat = commands.add_parser(
-        "chat", help="Chat with a model; the reply streams as it arrives", parents=[shared]
+        chat_command.name,
+        help="Chat with a model; the reply streams as it arrives",
+        parents=[shared],
     )
     chat.add_argument("message", help="what to say")
-    chat.add_argument("--model", default="gemini", help="model slug [default: gemini]")
+    model = chat_command.operation.default_model
+    chat.add_argument("--model", default=model, help=f"model slug [default: {model}]")
     chat.add_argument("--system", help="a system message to send first")
     chat.add_argument("--no-stream", action="store_true", help="wait for one whole response")
     chat.set_defaults(run=_chat)
+
+    add_batch_commands(commands, shared)
 
     demo = commands.add_parser(
         "demo", help="Tour the API against the bundled mock", parents=[shared]
@@ -92,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--full", action="store_true", help="every step, also against a real server")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="download folder")
     demo.set_defaults(run=_demo)
+
+    add_conformance_command(commands, shared)
 
     # The mock's own parser reads the rest of the line (see ``aio mock --help``).
     mock = commands.add_parser("mock", help="Serve the bundled mock gateway", add_help=False)
@@ -116,10 +130,8 @@ def _connect(args: argparse.Namespace) -> AuthenticatedClient:
 
 
 def _create(args: argparse.Namespace, console: Console) -> int:
-    command: CreateCommand = args.create
-    module = importlib.import_module(
-        f"api_in_one_client.api.{command.tag}.{_snake(command.operation_id)}"
-    )
+    command: Command = args.create
+    module = importlib.import_module(command.operation.module)
     models = importlib.import_module("api_in_one_client.models")
     body = getattr(models, command.schema_name).from_dict(body_from(args))
     with _connect(args) as client:
@@ -129,13 +141,9 @@ def _create(args: argparse.Namespace, console: Console) -> int:
             if args.json:
                 print_json(console, created.to_dict())
             else:
-                console.print(f"Created task [bold]{created.data.task_id}[/bold]")
+                console.print(f"Created task [bold]{shown(created.data.task_id)}[/bold]")
             return EXIT_OK
         return _finish(args, console, client, created.data.task_id)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _finish(
@@ -148,9 +156,9 @@ def _finish(
         print_json(console, {**task.to_dict(), "files": [str(p) for p in paths]})
         return EXIT_OK
     for url in task.response if isinstance(task.response, list) else []:
-        console.print(f"  result  {url}")
+        console.print(f"  result  {shown(url)}")
     for path in paths:
-        console.print(f"  saved   {path}")
+        console.print(f"  saved   {shown(path)}")
     return EXIT_OK
 
 
@@ -162,9 +170,9 @@ def _task_get(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         print_json(console, task.to_dict())
     else:
-        console.print(f"[bold]{task.task_id}[/bold]  {task.status}")
+        console.print(f"[bold]{shown(task.task_id)}[/bold]  {shown(task.status)}")
         for url in task.response if isinstance(task.response, list) else []:
-            console.print(f"  result  {url}")
+            console.print(f"  result  {shown(url)}")
     return EXIT_OK
 
 
@@ -230,10 +238,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args, console)
         return code
     except UsageError as error:
-        errors.print(f"aio: error: {error}", markup=False)
+        errors.print(f"aio: error: {printable(error)}", markup=False)
         return EXIT_USAGE
     except ApiInOneError as error:
-        errors.print(f"aio: {type(error).__name__}: {error.message}", markup=False)
+        errors.print(f"aio: {type(error).__name__}: {printable(error.message)}", markup=False)
+        return EXIT_API_ERROR
+    except OSError as error:  # a download folder that cannot be written, say
+        errors.print(f"aio: {type(error).__name__}: {printable(error)}", markup=False)
         return EXIT_API_ERROR
     except KeyboardInterrupt:
         return 130

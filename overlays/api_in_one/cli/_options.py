@@ -8,53 +8,41 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .._operations import OperationFacts, of_kind, operations
 from .._spec import load_spec
 
-__all__ = ["CreateCommand", "add_schema_options", "body_from", "create_commands"]
+__all__ = [
+    "Command",
+    "add_schema_options",
+    "body_from",
+    "command_of",
+    "create_commands",
+]
 
 
 @dataclass(frozen=True)
-class CreateCommand:
-    """One ``aio`` subcommand for a create operation of the spec."""
+class Command:
+    """An ``aio`` command for an operation of the spec (its ``x-cli-command``)."""
 
     name: str
-    operation_id: str
-    tag: str
-    summary: str
+    operation: OperationFacts
     schema_name: str
+    """The request body's schema; empty for an operation without one."""
 
 
-# Subcommand names; everything else about them comes from the spec.
-_NAMES = {
-    "createImageGeneration": "image",
-    "createVideoGeneration": "video",
-    "createMusic": "music",
-    "createSpeech": "speech",
-    "removeImageBackground": "remove-bg",
-    "swapFace": "face-swap",
-    "removeVideoBackground": "video-bg",
-}
+def create_commands() -> list[Command]:
+    """The operations that create a task and name an ``aio`` command, in the spec's order."""
+    return [
+        Command(facts.command, facts, facts.request_schema)
+        for facts in operations()
+        if facts.creates_task and facts.command and facts.request_schema
+    ]
 
 
-def create_commands() -> list[CreateCommand]:
-    """The create operations of the spec, in the order the spec lists them."""
-    found = []
-    for item in load_spec()["paths"].values():
-        for operation in item.values():
-            name = _NAMES.get(operation["operationId"])
-            if name is None:
-                continue
-            schema = operation["requestBody"]["content"]["application/json"]["schema"]
-            found.append(
-                CreateCommand(
-                    name=name,
-                    operation_id=operation["operationId"],
-                    tag=operation["tags"][0],
-                    summary=operation["summary"],
-                    schema_name=schema["$ref"].rsplit("/", 1)[-1],
-                )
-            )
-    return found
+def command_of(kind: str) -> Command:
+    """The command of the one operation of ``x-operation-kind`` ``kind`` (``chat``, ...)."""
+    facts = of_kind(kind)
+    return Command(facts.command or facts.operation_id, facts, facts.request_schema or "")
 
 
 def _schema(name: str) -> dict[str, Any]:

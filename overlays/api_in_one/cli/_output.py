@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.spinner import Spinner
 from rich.text import Text
 
@@ -16,7 +18,23 @@ from api_in_one_client.models import Task
 
 from .._streaming import ChatResult, ChatStream
 
-__all__ = ["TaskProgress", "echo_stream", "print_json"]
+__all__ = ["TaskProgress", "echo_stream", "print_json", "printable", "shown"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: object) -> str:
+    """``value`` as text with control characters written as escapes.
+
+    What a server sends (a task id, an error message) then cannot move the
+    cursor, retitle the window or hide text in the terminal.
+    """
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", str(value))
+
+
+def shown(value: object) -> str:
+    """``printable(value)`` made safe inside Rich markup: a ``[`` from a server stays a ``[``."""
+    return escape(printable(value))
 
 
 def print_json(console: Console, value: Any) -> None:
@@ -48,7 +66,11 @@ class TaskProgress:
 
     def _line(self, status: str) -> Text:
         elapsed = time.monotonic() - self._started
-        return Text.assemble((self._task_id, "bold"), f"  {status}  ", (f"{elapsed:5.1f} s", "dim"))
+        return Text.assemble(
+            (printable(self._task_id), "bold"),
+            f"  {printable(status)}  ",
+            (f"{elapsed:5.1f} s", "dim"),
+        )
 
     def __enter__(self) -> Callable[[Task], None]:
         if self._enabled:
@@ -57,8 +79,8 @@ class TaskProgress:
 
     def update(self, task: Task) -> None:
         """The progress callback for ``wait_for_task``."""
-        self._status = task.status
-        self._spinner.update(text=self._line(task.status))
+        self._status = str(task.status)
+        self._spinner.update(text=self._line(self._status))
 
     def __exit__(self, *exc_info: object) -> None:
         if self._enabled:

@@ -11,15 +11,14 @@ serves result files and injects failures on demand::
 """
 
 from ._app import create_app
-from ._catalogue import CATALOGUE, CatalogueEntry
 from ._config import DEMO_KEY, Faults, MockConfig
+from ._drift import DRIFTS
 from ._server import RunningMock, serve
-from ._state import MockState, MockTask, Stats
+from ._state import MockState, MockTask, Stats, served_responses
 
 __all__ = [
-    "CATALOGUE",
     "DEMO_KEY",
-    "CatalogueEntry",
+    "DRIFTS",
     "Faults",
     "MockConfig",
     "MockState",
@@ -28,4 +27,5 @@ __all__ = [
     "Stats",
     "create_app",
     "serve",
+    "served_responses",
 ]

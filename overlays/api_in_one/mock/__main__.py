@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ._config import DEMO_KEY, MockConfig
+from ._drift import DRIFTS
 
 
 def _key(text: str) -> tuple[str, float]:
@@ -40,6 +41,16 @@ def parser() -> argparse.ArgumentParser:
         metavar="aio_KEY=CREDITS",
         help="add a key with a balance (repeatable)",
     )
+    cli.add_argument(
+        "--drift",
+        action="append",
+        default=[],
+        choices=list(DRIFTS),
+        help="break the spec on purpose this way (repeatable): "
+        + "; ".join(f"{name}: {what.rstrip('.')}" for name, what in DRIFTS.items()).replace(
+            "%", "%%"
+        ),
+    )
     return cli
 
 
@@ -55,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         keys={DEMO_KEY: 1000.0, **dict(args.key)},
         requests_per_minute=args.requests_per_minute,
         time_scale=args.time_scale,
+        drift=frozenset(args.drift),
     )
     sock = listening_socket(args.host, args.port)
     # Printed once the socket listens, so a script may connect as soon as it reads this line.

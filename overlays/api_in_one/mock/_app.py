@@ -1,23 +1,30 @@
-"""The mock gateway as an ASGI app: auth, rate limit, validation from the spec, credits, tasks."""
+"""The mock gateway as an ASGI app: auth, rate limit, validation from the spec, credits, tasks.
+
+Every answer, even to a path or method nothing serves, is in the spec's JSON
+error envelope, and no input gets a 5xx: only injected faults do.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
-from ._catalogue import CATALOGUE
+from .. import _operations
+from .._operations import OperationFacts
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
-from ._files import result_extension, result_file
+from ._drift import Drift
+from ._files import result_bytes
 from ._state import MockState, MockTask
 from ._validation import Operation, Operations, describe_error
 
@@ -31,18 +38,6 @@ _ERROR_TYPES = {
     404: "not_found",
     405: "invalid_request",
     429: "rate_limit",
-}
-_TOOL_SLUGS = {
-    "removeImageBackground": "remove-bg",
-    "swapFace": "face-swap",
-    "removeVideoBackground": "video-bg-remover",
-}
-_MODEL_KINDS = {
-    "createImageGeneration": "images",
-    "createVideoGeneration": "videos",
-    "createMusic": "music",
-    "createSpeech": "speech",
-    "createChatCompletion": "chat",
 }
 
 
@@ -66,15 +61,46 @@ def create_app(config: MockConfig | None = None) -> Starlette:
     gateway = _Gateway(state, Operations())
     app = _MockApp(
         routes=[
-            Route(API_PREFIX + "/{path:path}", gateway.handle, methods=_ALL_METHODS),
+            Route(API_PREFIX + "/{path:path}", _EveryMethod(gateway.handle)),
             Route("/files/{name}", gateway.serve_file, methods=["GET", "HEAD"]),
-        ]
+        ],
+        exception_handlers={HTTPException: _routing_error, Exception: _unexpected_error},
     )
     app.state.mock = state
     return app
 
 
-_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+class _EveryMethod:
+    """An endpoint the router hands every method to, so the gateway answers 405 from the spec.
+
+    Starlette routes a plain function for GET only unless told which methods;
+    an ASGI object is routed for all of them.
+    """
+
+    def __init__(self, handler: Callable[[Request], Awaitable[Response]]) -> None:
+        self._app = request_response(handler)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
+async def _routing_error(request: Request, error: Exception) -> Response:
+    """The router's 404 and 405: paths outside the API or no route can match (a task id
+    holding a newline), methods the files route lacks."""
+    assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 404:
+        message = f"No such endpoint: {request.url.path}"
+    elif error.status_code == 405:
+        message = f"Method {request.method} is not allowed here; use {headers.get('Allow')}"
+    else:
+        message = str(error.detail)
+    return ApiError(error.status_code, message, headers).response()
+
+
+async def _unexpected_error(request: Request, error: Exception) -> Response:
+    """A bug in the mock still answers in the envelope (and is logged by the server)."""
+    return ApiError(500, f"The mock failed: {type(error).__name__}").response()
 
 
 class _MockApp(Starlette):
@@ -109,27 +135,33 @@ async def _drop(send: Send) -> None:
 class _Gateway:
     def __init__(self, state: MockState, operations: Operations) -> None:
         self.state, self.operations = state, operations
+        self.drift = Drift(state.config.drift)
+        self.facts = {facts.operation_id: facts for facts in _operations.operations()}
 
     async def serve_file(self, request: Request) -> Response:
         """A result file; served without auth, like a CDN."""
         self.state.stats.file_requests += 1
         self.state.stats.file_requests_with_auth += "authorization" in request.headers
-        found = result_file(request.path_params["name"])
-        if found is None:
-            return ApiError(404, "File not found").response()
-        media_type, data = found
-        return Response(data, media_type=media_type)
+        name = request.path_params["name"]
+        task = self.state.task(name.rpartition("-")[0])
+        if task is None or name not in _result_names(self.state, task):
+            return ApiError(404, f"File not found: {name}").response()
+        return Response(result_bytes(task.extension), media_type=task.media_type)
 
     async def handle(self, request: Request) -> Response:
         path = "/" + request.path_params["path"]
         operation, params, allowed = self.operations.match(request.method, path)
-        route = f"{request.method} {operation.template if operation else path}"
+        # Unmatched paths share one counter: a client sending random paths must not grow it.
+        route = f"{request.method} {operation.template}" if operation else "(unmatched)"
         self.state.stats.requests[route] += 1
         try:
             response = await self._answer(request, operation, params, allowed)
         except ApiError as error:
             response = error.response()
-        self.state.stats.statuses[response.status_code] += 1
+        operation_id = operation.operation_id if operation else None
+        response = self.drift.apply(operation_id, response)
+        response.headers["X-Request-Id"] = request.headers.get("x-request-id", "mock_unnamed")
+        self.state.stats.record_response(operation_id, response.status_code)
         return response
 
     async def _answer(
@@ -158,19 +190,18 @@ class _Gateway:
             if message:
                 raise ApiError(400, message)
         body = await self._body(request, operation)
-        if operation.operation_id == "getTask":
+        facts = self.facts[operation.operation_id]
+        if facts.kind == "task-status":
             return self._get_task(request, key, params["task_id"])
-        slug = self._slug(operation, body)
-        entry = CATALOGUE[slug]
-        if self.state.balances[key] < entry.cost:
+        cost = self._cost(facts, body)
+        if self.state.balances[key] < cost:
             raise ApiError(
                 402,
-                f"Insufficient credits: {entry.cost:g} needed, "
-                f"{self.state.balances[key]:g} available",
+                f"Insufficient credits: {cost:g} needed, {self.state.balances[key]:g} available",
             )
-        if operation.operation_id == "createChatCompletion":
-            return self._chat(key, body, entry.cost)
-        task = self.state.create_task(key, slug, body)
+        if facts.kind == "chat":
+            return self._chat(key, body, cost)
+        task = self.state.create_task(key, facts, body)
         if faults.error_after_processing > 0:
             faults.error_after_processing -= 1
             raise ApiError(500, "Injected server error after the task was created")
@@ -217,30 +248,29 @@ class _Gateway:
             raw += part
             if len(raw) > limit:
                 raise ApiError(400, f"Request body is larger than {limit} bytes")
-        try:
-            body = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ApiError(400, f"Request body is not valid JSON: {error}") from None
+        body = _parse_json(bytes(raw), self.state.config.max_json_depth)
         message = describe_error(operation.body, body, "body")
         if message:
             raise ApiError(400, message)
         assert isinstance(body, dict)  # the spec's request bodies are objects
         return body
 
-    def _slug(self, operation: Operation, body: dict[str, Any]) -> str:
-        tool = _TOOL_SLUGS.get(operation.operation_id)
-        if tool is not None:
-            return tool
-        model, kind = body["model"], _MODEL_KINDS[operation.operation_id]
-        entry = CATALOGUE.get(model)
-        if entry is None:
+    def _cost(self, facts: OperationFacts, body: dict[str, Any]) -> float:
+        """The credits ``body`` costs; an operation with ``x-models`` knows only those models."""
+        if facts.models and facts.model(body) is None:
+            model = body.get("model")
+            owners = [other.operation_id for other in self.facts.values() if model in other.models]
+            if owners:
+                raise ApiError(
+                    404,
+                    f"Model {model!r} is not offered by {facts.operation_id}, but by "
+                    + ", ".join(owners),
+                )
             raise ApiError(404, f"Model not found: {model!r}")
-        if entry.kind != kind:
-            raise ApiError(404, f"Model {model!r} is a {entry.kind} model, not a {kind} model")
-        return str(model)
+        return facts.cost(body) or 0.0
 
     def _get_task(self, request: Request, key: str, task_id: str) -> Response:
-        task = self.state.tasks.get(task_id)
+        task = self.state.task(task_id)
         if task is None or task.key != key:
             raise ApiError(404, f"Task not found: {task_id}")
         status = self.state.status_of(task)
@@ -257,7 +287,9 @@ class _Gateway:
                     else None,
                     "created_at": task.created_at,
                     "request": task.request,
-                    "response": _result_urls(request, task) if status == "SUCCESS" else None,
+                    "response": _result_urls(request, self.state, task)
+                    if status == "SUCCESS"
+                    else None,
                 },
             }
         )
@@ -286,8 +318,80 @@ class _Gateway:
         yield b"data: [DONE]\n\n"
 
 
-def _result_urls(request: Request, task: MockTask) -> list[str]:
-    extension = result_extension(task.kind, task.request)
+def _result_names(state: MockState, task: MockTask) -> list[str]:
+    """The names of a task's result files, as its operation's ``x-results`` says: none until
+    it has succeeded."""
+    if state.status_of(task) != "SUCCESS":
+        return []
+    return [f"{task.task_id}-{index}.{task.extension}" for index in range(task.result_count)]
+
+
+def _result_urls(request: Request, state: MockState, task: MockTask) -> list[str]:
     base = str(request.base_url).rstrip("/")
-    count = 2 if task.kind == "music" else 1  # Suno answers with two takes
-    return [f"{base}/files/{task.task_id}-{index}.{extension}" for index in range(count)]
+    return [f"{base}/files/{name}" for name in _result_names(state, task)]
+
+
+_MAX_DIGITS = 100
+"""Longer integers are refused: no field needs them, and Python's own limit would be a 500."""
+
+
+def _parse_json(raw: bytes, max_depth: int) -> Any:
+    """The request body as JSON, or a 400 for anything the mock could not answer or store.
+
+    Refused: bytes that are not UTF-8 JSON (RFC 8259), ``NaN`` and ``Infinity`` (and
+    numbers so large they overflow to it), integers of more than
+    ``_MAX_DIGITS`` digits, nesting deeper than ``max_depth`` and strings
+    holding unpaired surrogates, which no JSON answer could encode.
+    """
+    try:
+        # Decoded first: json.loads would also take UTF-16 and UTF-32, which JSON may not be.
+        text = raw.decode("utf-8")
+        body = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_int
+        )
+    except RecursionError:
+        raise ApiError(400, f"Request body is nested deeper than {max_depth} levels") from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError among them
+        raise ApiError(400, f"Request body is not valid JSON: {error}") from None
+    _check_values(body, max_depth)
+    return body
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{_short_text(text)} is too large for a number")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise ValueError(f"an integer has more than {_MAX_DIGITS} digits")
+    return int(text)
+
+
+def _short_text(text: str) -> str:
+    return text if len(text) <= 20 else text[:17] + "..."
+
+
+def _check_values(body: Any, max_depth: int) -> None:
+    """Walk the parsed body without recursion: its depth, and every string and key."""
+    pending: list[tuple[Any, int]] = [(body, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, (dict, list)):
+            if depth > max_depth:
+                raise ApiError(400, f"Request body is nested deeper than {max_depth} levels")
+            children = [*value, *value.values()] if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApiError(
+                    400, "Request body holds a string with an unpaired surrogate (\\ud800-\\udfff)"
+                ) from None

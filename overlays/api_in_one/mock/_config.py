@@ -55,7 +55,8 @@ class MockConfig:
     time_scale: float = 1.0
     """Multiplies every task duration: 0.01 makes a 20 s video task take 0.2 s."""
     durations: dict[str, float] = field(default_factory=dict)
-    """Task duration in seconds per model or tool slug, overriding the catalogue."""
+    """Task duration in seconds by model slug, or by ``aio`` command name for an operation
+    without models, overriding the ``mock-seconds`` of openapi.yaml's ``x-`` extensions."""
     clock: Callable[[], float] = time.monotonic
     """Seconds; drives task progress and the rate limit window."""
     seed: int = 0
@@ -63,3 +64,12 @@ class MockConfig:
     faults: Faults = field(default_factory=Faults)
     max_body_bytes: int = 1 << 20
     """Larger request bodies are answered with 400."""
+    max_json_depth: int = 32
+    """Request bodies nested deeper (objects and arrays) are answered with 400."""
+    finished_task_ttl: float = 3600.0
+    """Clock seconds a finished task stays readable; then it is forgotten and gets 404."""
+    max_finished_tasks: int = 10_000
+    """Finished tasks kept at most (about 1 kB each); beyond it the longest finished is
+    forgotten and gets 404. Unfinished tasks are always kept."""
+    drift: frozenset[str] = frozenset()
+    """Ways to break the spec on purpose, named in ``api_in_one.mock.DRIFTS`` (none by default)."""

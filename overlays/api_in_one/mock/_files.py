@@ -1,4 +1,10 @@
-"""Tiny but real result files, so downloads can be checked end to end."""
+"""Tiny but real result files, so downloads can be checked end to end.
+
+A file is chosen by its extension, which the spec's ``x-results`` gives per
+operation. An extension with no sample here (an operation added to the spec
+later) is served as small placeholder bytes with the declared media type, so
+every task's results can be downloaded.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,8 @@ import io
 import struct
 import wave
 import zlib
-from typing import Any
 
-__all__ = ["RESULT_FILES", "result_extension", "result_file"]
+__all__ = ["PLACEHOLDER", "result_bytes"]
 
 
 def _png() -> bytes:
@@ -61,30 +66,19 @@ _JPEG = base64.b64decode(
 )
 _WEBP = base64.b64decode("UklGRh4AAABXRUJQVlA4TBEAAAAvAUAAAAdQvCKXp/+BiOh/AAA=")
 
-RESULT_FILES: dict[str, tuple[str, str, bytes]] = {
-    "images": ("png", "image/png", _png()),
-    "remove-bg": ("png", "image/png", _png()),
-    "face-swap": ("jpeg", "image/jpeg", _JPEG),
-    "music": ("wav", "audio/wav", _wav()),
-    "speech": ("wav", "audio/wav", _wav()),
-    "videos": ("mp4", "video/mp4", _mp4()),
-    "video-bg-remover": ("mp4", "video/mp4", _mp4()),
+_SAMPLES = {
+    "png": ("image/png", _png()),
+    "jpeg": ("image/jpeg", _JPEG),
+    "webp": ("image/webp", _WEBP),
+    "wav": ("audio/wav", _wav()),
+    "mp4": ("video/mp4", _mp4()),
 }
-"""Task kind -> (extension, media type, bytes)."""
+"""Media type and sample contents by file extension."""
 
-_BY_EXTENSION = {ext: (media_type, data) for ext, media_type, data in RESULT_FILES.values()}
-_BY_EXTENSION["webp"] = ("image/webp", _WEBP)
-
-
-def result_extension(kind: str, request: dict[str, Any]) -> str:
-    """The file extension of a task's results: face-swap's follows its ``output_format``."""
-    if kind == "face-swap":
-        chosen = request.get("output_format")
-        if isinstance(chosen, str) and chosen in _BY_EXTENSION:
-            return chosen
-    return RESULT_FILES[kind][0]
+PLACEHOLDER = b"api-in-one mock result\n"
+"""What a result file of an extension without a sample holds."""
 
 
-def result_file(name: str) -> tuple[str, bytes] | None:
-    """(media type, bytes) for a result file name such as ``n1abc_flux2-0.png``."""
-    return _BY_EXTENSION.get(name.rsplit(".", 1)[-1]) if "." in name else None
+def result_bytes(extension: str) -> bytes:
+    """The contents of a result file with this extension."""
+    return _SAMPLES[extension][1] if extension in _SAMPLES else PLACEHOLDER

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ._app import API_PREFIX, create_app
@@ -104,7 +104,10 @@ class MockHost:
         self._target = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        target = self._target or PlainTextResponse("No mock is mounted", status_code=503)
+        target = self._target or JSONResponse(
+            {"error": {"code": 503, "message": "No mock is mounted", "type": "server_error"}},
+            status_code=503,
+        )
         await target(scope, receive, send)
 
 

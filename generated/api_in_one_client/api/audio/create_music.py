@@ -68,6 +68,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -77,11 +82,15 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | TaskCreated]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except Exception as error:
+        raise client.unparsable_answer(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -94,7 +103,25 @@ def sync_detailed(
 
      Original music from text. Suno has an "inspiration mode"
     (`gpt_description_prompt`) and a "custom mode" (`prompt` as lyrics,
-    `style`, `title`); MiniMax Music is lyrics-driven (`prompt`).
+    `style`, `title`); MiniMax Music takes `prompt` as a style description.
+
+    **Suno versions.** The page says "suno (defaults to chirp-v3-5)" and
+    gives `prompt` limits per version (3000 characters for v3.5 and v4,
+    5000 for v4.5 and later), but names no way to choose one. Decision:
+    the version is chosen with `model`, as every other engine is. `suno`
+    is Suno at its default version, `chirp-v3-5`; `chirp-v3-5`,
+    `chirp-v4` and `chirp-v4-5` name a version. Only `chirp-v3-5` is
+    spelled on the page; the other two follow its pattern and are an
+    assumption of this document, so a gateway that spells them otherwise
+    answers `404 not_found`. The `prompt` limit follows the version:
+    3000 for `suno`, `chirp-v3-5` and `chirp-v4`, 5000 for any other
+    `chirp-` slug.
+
+    **MiniMax Music.** The page calls it "lyrics-driven", yet its
+    parameter list says `prompt` is the "style description (MiniMax)" and
+    names no lyrics field for it. This document follows the parameter
+    list; properties MiniMax takes beyond it (such as lyrics) are passed
+    through unchecked, like every model-specific property.
 
     The docs page's example request is cut off before its first lines; the
     `sunoCustom` example below completes it with `"model": "suno"`.
@@ -103,7 +130,9 @@ def sync_detailed(
         body (MusicRequest): Music generation. Suno inspiration mode uses
             `gpt_description_prompt`;
             Suno custom mode uses `prompt` (lyrics), `style` and `title`; MiniMax
-            Music uses `prompt`.
+            Music uses `prompt` (a style description). `model` also chooses the
+            Suno version, and the version sets `prompt`'s limit (see
+            `createMusic`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,7 +162,25 @@ def sync(
 
      Original music from text. Suno has an "inspiration mode"
     (`gpt_description_prompt`) and a "custom mode" (`prompt` as lyrics,
-    `style`, `title`); MiniMax Music is lyrics-driven (`prompt`).
+    `style`, `title`); MiniMax Music takes `prompt` as a style description.
+
+    **Suno versions.** The page says "suno (defaults to chirp-v3-5)" and
+    gives `prompt` limits per version (3000 characters for v3.5 and v4,
+    5000 for v4.5 and later), but names no way to choose one. Decision:
+    the version is chosen with `model`, as every other engine is. `suno`
+    is Suno at its default version, `chirp-v3-5`; `chirp-v3-5`,
+    `chirp-v4` and `chirp-v4-5` name a version. Only `chirp-v3-5` is
+    spelled on the page; the other two follow its pattern and are an
+    assumption of this document, so a gateway that spells them otherwise
+    answers `404 not_found`. The `prompt` limit follows the version:
+    3000 for `suno`, `chirp-v3-5` and `chirp-v4`, 5000 for any other
+    `chirp-` slug.
+
+    **MiniMax Music.** The page calls it "lyrics-driven", yet its
+    parameter list says `prompt` is the "style description (MiniMax)" and
+    names no lyrics field for it. This document follows the parameter
+    list; properties MiniMax takes beyond it (such as lyrics) are passed
+    through unchecked, like every model-specific property.
 
     The docs page's example request is cut off before its first lines; the
     `sunoCustom` example below completes it with `"model": "suno"`.
@@ -142,7 +189,9 @@ def sync(
         body (MusicRequest): Music generation. Suno inspiration mode uses
             `gpt_description_prompt`;
             Suno custom mode uses `prompt` (lyrics), `style` and `title`; MiniMax
-            Music uses `prompt`.
+            Music uses `prompt` (a style description). `model` also chooses the
+            Suno version, and the version sets `prompt`'s limit (see
+            `createMusic`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,7 +216,25 @@ async def asyncio_detailed(
 
      Original music from text. Suno has an "inspiration mode"
     (`gpt_description_prompt`) and a "custom mode" (`prompt` as lyrics,
-    `style`, `title`); MiniMax Music is lyrics-driven (`prompt`).
+    `style`, `title`); MiniMax Music takes `prompt` as a style description.
+
+    **Suno versions.** The page says "suno (defaults to chirp-v3-5)" and
+    gives `prompt` limits per version (3000 characters for v3.5 and v4,
+    5000 for v4.5 and later), but names no way to choose one. Decision:
+    the version is chosen with `model`, as every other engine is. `suno`
+    is Suno at its default version, `chirp-v3-5`; `chirp-v3-5`,
+    `chirp-v4` and `chirp-v4-5` name a version. Only `chirp-v3-5` is
+    spelled on the page; the other two follow its pattern and are an
+    assumption of this document, so a gateway that spells them otherwise
+    answers `404 not_found`. The `prompt` limit follows the version:
+    3000 for `suno`, `chirp-v3-5` and `chirp-v4`, 5000 for any other
+    `chirp-` slug.
+
+    **MiniMax Music.** The page calls it "lyrics-driven", yet its
+    parameter list says `prompt` is the "style description (MiniMax)" and
+    names no lyrics field for it. This document follows the parameter
+    list; properties MiniMax takes beyond it (such as lyrics) are passed
+    through unchecked, like every model-specific property.
 
     The docs page's example request is cut off before its first lines; the
     `sunoCustom` example below completes it with `"model": "suno"`.
@@ -176,7 +243,9 @@ async def asyncio_detailed(
         body (MusicRequest): Music generation. Suno inspiration mode uses
             `gpt_description_prompt`;
             Suno custom mode uses `prompt` (lyrics), `style` and `title`; MiniMax
-            Music uses `prompt`.
+            Music uses `prompt` (a style description). `model` also chooses the
+            Suno version, and the version sets `prompt`'s limit (see
+            `createMusic`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,7 +273,25 @@ async def asyncio(
 
      Original music from text. Suno has an "inspiration mode"
     (`gpt_description_prompt`) and a "custom mode" (`prompt` as lyrics,
-    `style`, `title`); MiniMax Music is lyrics-driven (`prompt`).
+    `style`, `title`); MiniMax Music takes `prompt` as a style description.
+
+    **Suno versions.** The page says "suno (defaults to chirp-v3-5)" and
+    gives `prompt` limits per version (3000 characters for v3.5 and v4,
+    5000 for v4.5 and later), but names no way to choose one. Decision:
+    the version is chosen with `model`, as every other engine is. `suno`
+    is Suno at its default version, `chirp-v3-5`; `chirp-v3-5`,
+    `chirp-v4` and `chirp-v4-5` name a version. Only `chirp-v3-5` is
+    spelled on the page; the other two follow its pattern and are an
+    assumption of this document, so a gateway that spells them otherwise
+    answers `404 not_found`. The `prompt` limit follows the version:
+    3000 for `suno`, `chirp-v3-5` and `chirp-v4`, 5000 for any other
+    `chirp-` slug.
+
+    **MiniMax Music.** The page calls it "lyrics-driven", yet its
+    parameter list says `prompt` is the "style description (MiniMax)" and
+    names no lyrics field for it. This document follows the parameter
+    list; properties MiniMax takes beyond it (such as lyrics) are passed
+    through unchecked, like every model-specific property.
 
     The docs page's example request is cut off before its first lines; the
     `sunoCustom` example below completes it with `"model": "suno"`.
@@ -213,7 +300,9 @@ async def asyncio(
         body (MusicRequest): Music generation. Suno inspiration mode uses
             `gpt_description_prompt`;
             Suno custom mode uses `prompt` (lyrics), `style` and `title`; MiniMax
-            Music uses `prompt`.
+            Music uses `prompt` (a style description). `model` also chooses the
+            Suno version, and the version sets `prompt`'s limit (see
+            `createMusic`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,504 @@
+"""Batches from a JSONL file that survive a crash, never pay twice and never overspend.
+
+Each create (``_batch_files`` reads the lines) is recorded in a journal
+before it is sent and its task id as soon as the answer arrives, so running the same batch again
+resumes it: finished lines are skipped, created tasks are waited for, and
+a create whose outcome is unknown is never sent again on its own. Creates,
+polls and downloads all go through the client, under its one rate budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from api_in_one_client import AuthenticatedClient
+from api_in_one_client import models as generated_models
+from api_in_one_client.models import Task
+
+from ._batch_files import read_batch, write_output
+from ._downloads import async_download_results, download_results
+from ._errors import (
+    ApiInOneError,
+    AuthenticationError,
+    CreditLimitError,
+    InsufficientCreditsError,
+    TaskFailedError,
+)
+from ._journal import (
+    CREATED,
+    DONE,
+    FAILED,
+    NOT_OURS,
+    OVER_LIMIT,
+    PENDING,
+    UNKNOWN,
+    Journal,
+    JournalSummary,
+    LineRecord,
+    open_journal,
+)
+from ._operations import OperationFacts, operation
+from ._polling import as_completed, async_as_completed
+from ._tasks import SUCCESS, task_id_of
+
+__all__ = ["BatchProgress", "BatchReport", "async_run_batch", "run_batch"]
+
+ProgressCallback = Callable[["BatchProgress"], None]
+JournalLike = Journal | str | os.PathLike[str]
+
+
+@dataclass
+class BatchProgress:
+    """Counts a progress bar shows; updated as lines end."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    unknown: int = 0
+    spent: float = 0.0
+
+    @property
+    def finished(self) -> int:
+        """Lines done, failed or unknown."""
+        return self.done + self.failed + self.unknown
+
+
+@dataclass
+class BatchReport:
+    """How a run left the batch: the journal's summary, and whether the run was stopped."""
+
+    summary: JournalSummary
+    stopped: bool = False
+    """The run was asked to stop before the batch ended."""
+    error: ApiInOneError | None = None
+    """What ended the run early while waiting for tasks (a ``TaskTimeoutError``, say)."""
+
+    @property
+    def succeeded(self) -> bool:
+        """Every line is done."""
+        return self.summary.count(DONE) == self.summary.total
+
+
+def _error(error: BaseException) -> dict[str, Any]:
+    return {
+        "type": type(error).__name__,
+        "message": getattr(error, "message", str(error)),
+        "status": getattr(error, "status", None),
+    }
+
+
+class _Stopped(Exception):
+    """Raised from a poll's progress callback to stop waiting when the run is asked to stop."""
+
+
+class _Run:
+    """The decisions of a run, shared by the sync and async drivers."""
+
+    def __init__(
+        self,
+        client: AuthenticatedClient,
+        journal: Journal,
+        *,
+        download: str | os.PathLike[str] | None,
+        max_credits: float | None,
+        stop: threading.Event | None,
+        on_progress: ProgressCallback | None,
+        timeout: float,
+        poll_interval: float,
+        claim_size: int,
+    ) -> None:
+        self.client, self.journal = client, journal
+        self.download = None if download is None else Path(download)
+        self.max_credits = max_credits
+        self.stop = stop or threading.Event()
+        self.on_progress = on_progress
+        self.timeout, self.poll_interval, self.claim_size = timeout, poll_interval, claim_size
+        self.error: ApiInOneError | None = None
+        summary = journal.summary()
+        self.progress = BatchProgress(
+            total=summary.total,
+            done=summary.count(DONE),
+            failed=summary.count(FAILED),
+            unknown=summary.count(UNKNOWN),
+            spent=summary.spent,
+        )
+        self._report()
+
+    def _report(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
+
+    def end(self, record: LineRecord, state: str, credit_change: float = 0.0) -> None:
+        """Record that a line ended in ``state`` and count it."""
+        record.state = state
+        self.journal.save(record, credit_change)
+        if state == DONE:
+            self.progress.done += 1
+        elif state == FAILED:
+            self.progress.failed += 1
+        elif state == UNKNOWN:
+            self.progress.unknown += 1
+        self._report()
+
+    def prepare(self, record: LineRecord) -> tuple[Any, Any] | None:
+        """The generated module and request model of a pending line, marked sending; or None.
+
+        None when it was refused before sending (the line is then recorded as
+        failed, or given back when it is no longer ours).
+        """
+        facts: OperationFacts = operation(record.operation)
+        try:
+            model_class = getattr(generated_models, facts.request_schema or "")
+            model = model_class.from_dict(record.body)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            record.error = {
+                "type": "BadRequestError",
+                "message": f"The body does not fit {facts.request_schema}: {error!r}",
+                "status": None,
+            }
+            self.end(record, FAILED)
+            return None
+        record.estimate = facts.cost(record.body)
+        if self.max_credits is not None and record.estimate is None:
+            self._refuse(record, "the spec states no cost for it")
+            return None
+        begun = self.journal.begin_create(record, self.max_credits)
+        if begun == NOT_OURS:  # another worker took it over: it is theirs to send
+            return None
+        if begun == OVER_LIMIT:
+            self._refuse(record, "it would pass the batch's limit")
+            return None
+        return importlib.import_module(facts.module), model
+
+    def _refuse(self, record: LineRecord, why: str) -> None:
+        committed = self.journal.committed()
+        error = CreditLimitError(
+            f"Not sent: {record.estimate or 0:g} credits on top of {committed:g} committed, "
+            f"but {why} ({self.max_credits:g} credits).",
+            limit=self.max_credits or 0.0,
+            committed=committed,
+            estimate=record.estimate,
+        )
+        record.error, record.estimate = _error(error), None
+        self.end(record, FAILED)
+
+    def created(self, record: LineRecord, answer: Any) -> str | None:
+        """Record the task id of a create's answer; None, and the line unknown, if it has none.
+
+        A server that answers a create with something else may still have created the task.
+        """
+        try:
+            task_id = task_id_of(answer)
+        except TypeError as error:
+            message = f"The create was answered without a task id: {error}"
+            self.create_failed(record, ApiInOneError(message, may_have_created_task=True))
+            return None
+        record.state, record.task_id, record.error = CREATED, task_id, None
+        self.journal.save(record)
+        return task_id
+
+    def create_failed(self, record: LineRecord, error: BaseException) -> None:
+        """Record a create that raised: unknown when it may have created a task.
+
+        A refused key or an empty account fails every line alike: the run stops.
+        """
+        record.error = _error(error)
+        if isinstance(error, ApiInOneError) and not error.may_have_created_task:
+            self.end(record, FAILED, -(record.estimate or 0.0))
+        else:
+            self.end(record, UNKNOWN)
+        if isinstance(error, AuthenticationError | InsufficientCreditsError):
+            self.fail(error)
+
+    def finished(self, record: LineRecord, task: Task) -> bool:
+        """Record a finished task; True when its files are to be downloaded."""
+        record.task_status = task.status
+        consumed = task.consumed_credits
+        if isinstance(consumed, int | float) and record.credits is None:
+            # Counted once, though a rerun may see the task again after a failed download.
+            record.credits = float(consumed)
+            change = record.credits - (record.estimate or 0.0)
+            self.progress.spent += record.credits
+        else:
+            change = 0.0
+        record.results = task.response if isinstance(task.response, list) else []
+        if task.status.upper() != SUCCESS:
+            message = task.error_message if isinstance(task.error_message, str) else None
+            error = TaskFailedError(task.task_id, task.status, message, task)
+            record.error = _error(error)
+            self.end(record, FAILED, change)
+            return False
+        if self.download is None:
+            self.end(record, DONE, change)
+            return False
+        if change:
+            self.journal.save(record, change)
+        return True
+
+    def downloaded(self, record: LineRecord, paths: list[Path] | BaseException) -> None:
+        """Record the saved files, or the download's error."""
+        if isinstance(paths, BaseException):
+            record.error = _error(paths)
+            self.end(record, FAILED)
+        else:
+            record.files, record.error = [str(path) for path in paths], None
+            self.end(record, DONE)
+
+    def check_stop(self, _task: Task) -> None:
+        """The polls' progress callback: stop waiting as soon as the run is asked to stop."""
+        if self.stop.is_set():
+            raise _Stopped
+
+    def release(self, records: list[LineRecord]) -> None:
+        """Give unfinished lines back to the journal."""
+        for record in records:
+            self.journal.release(record)
+
+    def fail(self, error: ApiInOneError) -> None:
+        """End the run on an error no other line would escape (a timeout waiting, a bad key)."""
+        self.error = error
+        self.stop.set()
+
+    def report(self) -> BatchReport:
+        """The journal's summary after the run."""
+        stopped = self.stop.is_set() and self.error is None
+        return BatchReport(self.journal.summary(), stopped=stopped, error=self.error)
+
+
+def _open(
+    journal: JournalLike, input: str | os.PathLike[str], resend_unknown: bool
+) -> tuple[Journal, bool]:
+    opened = isinstance(journal, str | os.PathLike)
+    found: Journal = open_journal(journal) if isinstance(journal, str | os.PathLike) else journal
+    try:
+        found.register(read_batch(input))
+        if resend_unknown:
+            found.resend_unknown()
+    except BaseException:
+        if opened:
+            found.close()
+        raise
+    return found, opened
+
+
+def run_batch(
+    client: AuthenticatedClient,
+    input: str | os.PathLike[str],
+    journal: JournalLike,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    download: str | os.PathLike[str] | None = None,
+    max_credits: float | None = None,
+    resend_unknown: bool = False,
+    stop: threading.Event | None = None,
+    on_progress: ProgressCallback | None = None,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    claim_size: int = 50,
+) -> BatchReport:
+    """Run (or resume) the batch in ``input``, recording everything in ``journal``.
+
+    ``journal`` is a SQLite path, a ``redis://`` URL or an open journal.
+    Lines are claimed ``claim_size`` at a time, created, then waited for with
+    ``as_completed``; with ``download`` each result is saved there.
+    ``max_credits`` caps the journal's committed credits over all its runs:
+    a line whose create could pass it ends failed with ``CreditLimitError``,
+    unsent, and is tried again by a later run. Setting ``stop`` ends the run
+    after the creates in flight are recorded. ``out`` gets the output lines.
+    """
+    found, opened = _open(journal, input, resend_unknown)
+    try:
+        run = _Run(
+            client,
+            found,
+            download=download,
+            max_credits=max_credits,
+            stop=stop,
+            on_progress=on_progress,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            claim_size=claim_size,
+        )
+        _drive(run)
+        if out is not None:
+            write_output(found, out)
+        return run.report()
+    finally:
+        if opened:
+            found.close()
+
+
+def _drive(run: _Run) -> None:
+    while not run.stop.is_set():
+        claimed = run.journal.claim(run.claim_size)
+        if not claimed:
+            if run.journal.summary().unfinished == 0:
+                return
+            run.stop.wait(run.poll_interval)  # other workers hold the rest
+            continue
+        waiting: dict[str, LineRecord] = {}
+        for record in claimed:
+            if run.stop.is_set():
+                run.release([record])
+            elif record.state == CREATED and record.task_id is not None:
+                waiting[record.task_id] = record
+            elif (prepared := run.prepare(record)) is not None:
+                module, model = prepared
+                try:
+                    answer = module.sync(client=run.client, body=model)
+                except BaseException as error:  # unknown unless it surely created nothing
+                    run.create_failed(record, error)
+                    if not isinstance(error, Exception):
+                        raise
+                    continue
+                if (task_id := run.created(record, answer)) is not None:
+                    waiting[task_id] = record
+        _wait(run, waiting)
+
+
+def _wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
+    try:
+        for task in as_completed(
+            run.client,
+            list(waiting),
+            timeout=run.timeout,
+            poll_interval=run.poll_interval,
+            on_progress=run.check_stop,
+        ):
+            record = waiting.pop(task.task_id)
+            if run.finished(record, task):
+                assert run.download is not None
+                try:
+                    paths: list[Path] | BaseException = download_results(
+                        run.client, task, run.download
+                    )
+                except ApiInOneError as error:
+                    paths = error
+                run.downloaded(record, paths)
+    except _Stopped:
+        pass
+    except ApiInOneError as error:
+        run.fail(error)
+    finally:
+        run.release(list(waiting.values()))
+
+
+async def async_run_batch(
+    client: AuthenticatedClient,
+    input: str | os.PathLike[str],
+    journal: JournalLike,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    download: str | os.PathLike[str] | None = None,
+    max_credits: float | None = None,
+    resend_unknown: bool = False,
+    stop: threading.Event | None = None,
+    on_progress: ProgressCallback | None = None,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    claim_size: int = 50,
+) -> BatchReport:
+    """Async ``run_batch`` for an ``aconnect()`` client.
+
+    Cancelling it waits for the creates in flight and records them first.
+    Journal writes are short and stay on the event loop.
+    """
+    found, opened = _open(journal, input, resend_unknown)
+    try:
+        run = _Run(
+            client,
+            found,
+            download=download,
+            max_credits=max_credits,
+            stop=stop,
+            on_progress=on_progress,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            claim_size=claim_size,
+        )
+        await _async_drive(run)
+        if out is not None:
+            write_output(found, out)
+        return run.report()
+    finally:
+        if opened:
+            found.close()
+
+
+async def _async_drive(run: _Run) -> None:
+    while not run.stop.is_set():
+        claimed = run.journal.claim(run.claim_size)
+        if not claimed:
+            if run.journal.summary().unfinished == 0:
+                return
+            await asyncio.sleep(run.poll_interval)
+            continue
+        waiting: dict[str, LineRecord] = {}
+        try:
+            for index, record in enumerate(claimed):
+                if run.stop.is_set():
+                    run.release(claimed[index:])
+                    break
+                if record.state == CREATED and record.task_id is not None:
+                    waiting[record.task_id] = record
+                elif (prepared := run.prepare(record)) is not None:
+                    task_id = await _async_create(run, record, *prepared)
+                    if task_id is not None:
+                        waiting[task_id] = record
+        except asyncio.CancelledError:
+            run.release([r for r in claimed if r.state in (PENDING, CREATED)])
+            raise
+        await _async_wait(run, waiting)
+
+
+async def _async_create(run: _Run, record: LineRecord, module: Any, model: Any) -> str | None:
+    # Shielded: a cancelled run still learns, and records, what its create did.
+    sending = asyncio.ensure_future(module.asyncio(client=run.client, body=model))
+    try:
+        answer = await asyncio.shield(sending)
+    except asyncio.CancelledError:
+        try:
+            answer = await sending
+        except BaseException as error:
+            run.create_failed(record, error)
+            raise asyncio.CancelledError from None
+        run.created(record, answer)
+        raise
+    except Exception as error:  # unknown unless it surely created nothing
+        run.create_failed(record, error)
+        return None
+    return run.created(record, answer)
+
+
+async def _async_wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
+    try:
+        async for task in async_as_completed(
+            run.client,
+            list(waiting),
+            timeout=run.timeout,
+            poll_interval=run.poll_interval,
+            on_progress=run.check_stop,
+        ):
+            record = waiting.pop(task.task_id)
+            if run.finished(record, task):
+                assert run.download is not None
+                try:
+                    paths: list[Path] | BaseException = await async_download_results(
+                        run.client, task, run.download
+                    )
+                except ApiInOneError as error:
+                    paths = error
+                run.downloaded(record, paths)
+    except _Stopped:
+        pass
+    except ApiInOneError as error:
+        run.fail(error)
+    finally:
+        run.release(list(waiting.values()))

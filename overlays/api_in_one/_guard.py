@@ -1,0 +1,217 @@
+"""The spending guard: a client may spend at most ``max_credits``, counted from the spec's facts.
+
+Before a paid request (a task create or a chat) is sent, its cost is
+estimated from the spec's credit extensions (``_operations``) and refused
+with ``CreditLimitError`` when it could take spending over the limit. An
+estimate stays counted until the answers tell what was actually consumed:
+the task status's ``consumed_credits`` for a finished task, ``credits_consumed`` for
+a chat. A create that failed in a way that leaves its outcome open stays
+counted: it may have been charged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ._errors import ApiInOneError, CreditLimitError
+from ._operations import OperationFacts, operations
+from ._tasks import is_finished
+
+__all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport", "paid_operation"]
+
+_PAID_KINDS = frozenset({"task", "chat"})
+
+
+def _pattern(facts: OperationFacts) -> re.Pattern[str]:
+    template = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(facts.path))
+    return re.compile(f"{template}$")
+
+
+_ROUTES: list[tuple[re.Pattern[str], OperationFacts]] | None = None
+
+
+def _routes() -> list[tuple[re.Pattern[str], OperationFacts]]:
+    global _ROUTES
+    if _ROUTES is None:
+        _ROUTES = [(_pattern(facts), facts) for facts in operations()]
+    return _ROUTES
+
+
+def _operation_of(request: httpx.Request) -> OperationFacts | None:
+    for pattern, facts in _routes():
+        if facts.method == request.method and pattern.search(request.url.path):
+            return facts
+    return None
+
+
+def paid_operation(request: httpx.Request) -> OperationFacts | None:
+    """The operation of ``request`` when it costs credits (a task create or a chat), else None."""
+    facts = _operation_of(request)
+    return facts if facts is not None and facts.kind in _PAID_KINDS else None
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+class CreditGuard:
+    """At most ``limit`` credits for everything sent through one client. Thread-safe.
+
+    ``committed`` counts what was consumed plus the estimates of what may
+    still be charged; ``spent`` only what the answers reported.
+    """
+
+    def __init__(self, limit: float) -> None:
+        if limit < 0:
+            raise ValueError(f"max_credits must be at least 0, got {limit:g}")
+        self.limit = float(limit)
+        self.spent = 0.0
+        self.committed = 0.0
+        self._estimates: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"CreditGuard(limit={self.limit:g}, committed={self.committed:g}, spent={self.spent:g})"
+        )
+
+    def reserve(self, facts: OperationFacts, body: Mapping[str, Any]) -> float:
+        """Count the cost of a create about to be sent, or raise ``CreditLimitError``."""
+        cost = facts.cost(body)
+        name = facts.command or facts.operation_id
+        with self._lock:
+            if cost is None:
+                raise CreditLimitError(
+                    f"Refused {name} with model {body.get('model')!r}: the spec states no cost "
+                    f"for it, so the {self.limit:g}-credit limit cannot be kept.",
+                    limit=self.limit,
+                    committed=self.committed,
+                    estimate=None,
+                )
+            if self.committed + cost > self.limit:
+                raise CreditLimitError(
+                    f"Refused {name}: {cost:g} credits on top of {self.committed:g} spent or in "
+                    f"flight would pass the {self.limit:g}-credit limit.",
+                    limit=self.limit,
+                    committed=self.committed,
+                    estimate=cost,
+                )
+            self.committed += cost
+        return cost
+
+    def release(self, cost: float) -> None:
+        """Uncount a reserved create that certainly created nothing."""
+        with self._lock:
+            self.committed -= cost
+
+    def observe(self, request: httpx.Request, answer: Any, cost: float | None) -> None:
+        """Learn from a successful answer: a created task, a chat's or a finished task's credits."""
+        data = answer.get("data", answer) if isinstance(answer, dict) else None
+        if not isinstance(data, dict):
+            return
+        with self._lock:
+            if cost is not None:
+                consumed = _number(data.get("credits_consumed"))
+                task_id = data.get("task_id", data.get("id"))
+                if consumed is not None:
+                    self._settle(cost, consumed)
+                elif isinstance(task_id, str) and "status" in data:
+                    self._estimates[task_id] = cost
+                return
+            task_id, status = data.get("task_id"), data.get("status")
+            consumed = _number(data.get("consumed_credits"))
+            if (
+                isinstance(task_id, str)
+                and task_id in self._estimates
+                and isinstance(status, str)
+                and is_finished(status)
+                and consumed is not None
+            ):
+                self._settle(self._estimates.pop(task_id), consumed)
+
+    def _settle(self, estimate: float, consumed: float) -> None:
+        self.committed += consumed - estimate
+        self.spent += consumed
+
+
+def _before(guard: CreditGuard, request: httpx.Request) -> float | None:
+    facts = paid_operation(request)
+    if facts is None:
+        return None
+    body = _json(request.content)
+    return guard.reserve(facts, body if isinstance(body, dict) else {})
+
+
+def _after(
+    guard: CreditGuard, request: httpx.Request, response: httpx.Response, cost: float | None
+) -> None:
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:  # a stream (chat SSE, a file): its estimate stays counted
+        return
+    if response.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+        guard.observe(request, _json(content), cost)
+
+
+def _failed(guard: CreditGuard, cost: float | None, error: BaseException) -> None:
+    if cost is not None and isinstance(error, ApiInOneError) and not error.may_have_created_task:
+        guard.release(cost)
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """Puts a ``CreditGuard`` in front of a (retrying) transport."""
+
+    def __init__(self, inner: httpx.BaseTransport, guard: CreditGuard) -> None:
+        self.inner, self.guard = inner, guard
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Refuse a create over the limit; otherwise send it and count what it cost."""
+        cost = _before(self.guard, request)
+        try:
+            response = self.inner.handle_request(request)
+        except BaseException as error:
+            _failed(self.guard, cost, error)
+            raise
+        _after(self.guard, request, response, cost)
+        return response
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self.inner.close()
+
+
+class AsyncGuardedTransport(httpx.AsyncBaseTransport):
+    """The async ``GuardedTransport``."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, guard: CreditGuard) -> None:
+        self.inner, self.guard = inner, guard
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Refuse a create over the limit; otherwise send it and count what it cost."""
+        cost = _before(self.guard, request)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except BaseException as error:
+            _failed(self.guard, cost, error)
+            raise
+        _after(self.guard, request, response, cost)
+        return response
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self.inner.aclose()

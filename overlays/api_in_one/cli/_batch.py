@@ -1,0 +1,274 @@
+"""``aio batch run`` and ``aio batch status``: JSONL batches with a journal, a cap and a bar."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .. import _client
+from .._batch import BatchProgress, BatchReport, run_batch
+from .._batch_files import estimate_batch
+from .._errors import ApiInOneError
+from .._journal import DONE, FAILED, UNKNOWN, JournalSummary, open_journal
+from ._output import print_json
+
+__all__ = ["add_batch_commands"]
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
+_EXIT_ON_SIGNAL: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+def add_batch_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    shared: argparse.ArgumentParser,
+) -> None:
+    """Add ``aio batch run`` and ``aio batch status``."""
+    batch = commands.add_parser("batch", help="Run a JSONL file of creates, resumably")
+    actions = batch.add_subparsers(dest="batch_command", required=True, metavar="ACTION")
+    run = actions.add_parser(
+        "run",
+        help="Run or resume a batch",
+        description="Run the creates of a JSONL file; running it again resumes it. Each line: "
+        '{"custom_id": ..., "operation": <operationId or command>, "body": {...}}. '
+        "Exit 0 when every line succeeded, 1 when some failed or are unknown, 2 on bad usage.",
+        parents=[shared],
+    )
+    run.add_argument("input", type=Path, help="the JSONL input")
+    run.add_argument(
+        "--journal",
+        metavar="PATH_OR_URL",
+        help="SQLite file, or redis://host:port/db#name for workers",
+    )
+    run.add_argument(
+        "--out", metavar="FILE", type=Path, help="write one JSON line per input line here"
+    )
+    run.add_argument("--download", metavar="DIR", type=Path, help="save the results here")
+    run.add_argument(
+        "--max-credits",
+        metavar="N",
+        type=float,
+        help="never create what could pass this many credits",
+    )
+    run.add_argument(
+        "--estimate", action="store_true", help="print what the input would cost; send nothing"
+    )
+    run.add_argument(
+        "--resend-unknown",
+        action="store_true",
+        help="send again the lines whose create may or may not have reached the gateway",
+    )
+    run.add_argument(
+        "--requests-per-minute",
+        metavar="N",
+        type=float,
+        default=60.0,
+        help="rate budget, shared through Redis with a Redis journal [default: 60]",
+    )
+    run.add_argument(
+        "--poll-interval",
+        metavar="SECONDS",
+        type=float,
+        default=1.0,
+        help="first wait for a task [default: 1]",
+    )
+    run.add_argument(
+        "--lease",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="seconds before a silent Redis worker's lines are taken over [default: 30]",
+    )
+    run.set_defaults(run=_run)
+    status = actions.add_parser("status", help="Summarise a batch's journal", parents=[shared])
+    status.add_argument(
+        "--journal", metavar="PATH_OR_URL", required=True, help="SQLite file or redis:// URL"
+    )
+    status.set_defaults(run=_status)
+
+
+def _usage(message: str) -> int:
+    Console(stderr=True, highlight=False).print(f"aio: error: {message}", markup=False)
+    return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    try:
+        if args.estimate:
+            return _estimate(args, console)
+        if not args.journal or not args.out:
+            return _usage("aio batch run needs --journal and --out (or --estimate)")
+        journal = open_journal(args.journal, lease=args.lease)
+    except (ApiInOneError, OSError) as error:
+        return _usage(getattr(error, "message", str(error)))
+    try:
+        budget = None
+        if args.journal.startswith(("redis://", "rediss://", "unix://")):
+            from .._redis_budget import RedisRateBudget
+
+            budget = RedisRateBudget(args.journal.partition("#")[0], args.requests_per_minute)
+        client = _client.connect(
+            args.api_key,
+            base_url=args.base_url,
+            requests_per_minute=args.requests_per_minute,
+            rate_budget=budget,
+        )
+    except ApiInOneError as error:
+        journal.close()
+        return _usage(error.message)
+    stop = threading.Event()
+    with client, _bar(console, enabled=not args.json) as show, _stopping(stop) as received:
+        try:
+            report = run_batch(
+                client,
+                args.input,
+                journal,
+                out=args.out,
+                download=args.download,
+                max_credits=args.max_credits,
+                resend_unknown=args.resend_unknown,
+                stop=stop,
+                on_progress=show,
+                poll_interval=args.poll_interval,
+            )
+        except (ApiInOneError, OSError) as error:
+            return _usage(getattr(error, "message", str(error)))
+        finally:
+            journal.close()
+    _print_report(console, report, args)
+    if report.stopped and received:
+        return _EXIT_ON_SIGNAL[received[-1]]
+    return EXIT_OK if report.succeeded else EXIT_INCOMPLETE
+
+
+def _estimate(args: argparse.Namespace, console: Console) -> int:
+    estimate = estimate_batch(args.input)
+    if args.json:
+        print_json(console, vars(estimate))
+        return EXIT_OK
+    for name, credits in sorted(estimate.by_operation.items()):
+        console.print(f"  {name:<12} {credits:>10g} credits")
+    console.print(f"{estimate.lines} lines, {estimate.credits:g} credits in all")
+    if estimate.unpriced:
+        console.print(
+            f"[yellow]{len(estimate.unpriced)} lines name a model the spec gives no cost for, "
+            f"e.g. {estimate.unpriced[0]!r}[/yellow]"
+        )
+    if args.max_credits is not None and estimate.credits > args.max_credits:
+        console.print(
+            f"[yellow]Over --max-credits {args.max_credits:g}: the lines past it "
+            "would not be sent.[/yellow]"
+        )
+    return EXIT_OK
+
+
+@contextmanager
+def _stopping(stop: threading.Event) -> Iterator[list[int]]:
+    """Ctrl-C or SIGTERM asks the run to stop once the creates in flight are recorded.
+
+    A second signal stops at once (a create then in flight is journaled unknown).
+    """
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in _EXIT_ON_SIGNAL}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def _bar(console: Console, *, enabled: bool) -> Iterator[_ShowProgress]:
+    progress = Progress(
+        TextColumn("[bold]batch[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not enabled,
+    )
+    shown = _ShowProgress(progress)
+    with progress:
+        yield shown
+
+
+class _ShowProgress:
+    """The run's progress callback, drawing the bar."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("batch", total=None, counts="")
+
+    def __call__(self, counts: BatchProgress) -> None:
+        text = (
+            f"[green]{counts.done} done[/green]  [red]{counts.failed} failed[/red]  "
+            f"[yellow]{counts.unknown} unknown[/yellow]  {counts.spent:g} credits"
+        )
+        self.progress.update(self.task, total=counts.total, completed=counts.finished, counts=text)
+
+
+def _summary_json(summary: JournalSummary) -> dict[str, object]:
+    return {
+        "lines": summary.total,
+        "states": summary.states,
+        "spent": summary.spent,
+        "committed": summary.committed,
+        "at_risk": summary.at_risk,
+    }
+
+
+def _print_summary(console: Console, summary: JournalSummary) -> None:
+    console.print(
+        f"{summary.total} lines: {summary.count(DONE)} done, {summary.count(FAILED)} failed, "
+        f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; "
+        f"{summary.spent:g} credits spent"
+    )
+    if summary.count(UNKNOWN):
+        console.print(
+            f"[yellow]{summary.at_risk:g} credits at risk: the unknown lines may have created "
+            "tasks. --resend-unknown sends them again.[/yellow]"
+        )
+
+
+def _print_report(console: Console, report: BatchReport, args: argparse.Namespace) -> None:
+    if args.json:
+        stopped = {"stopped": report.stopped, "out": str(args.out)}
+        print_json(console, {**_summary_json(report.summary), **stopped})
+        return
+    _print_summary(console, report.summary)
+    if report.error is not None:
+        console.print(f"[red]{type(report.error).__name__}: {report.error.message}[/red]")
+    if report.stopped:
+        console.print("Stopped: run the same command again to resume.")
+    console.print(f"Output: {args.out}")
+
+
+def _status(args: argparse.Namespace, console: Console) -> int:
+    try:
+        journal = open_journal(args.journal, read_only=True)
+    except (ApiInOneError, OSError) as error:
+        return _usage(getattr(error, "message", str(error)))
+    try:
+        summary = journal.summary()
+    finally:
+        journal.close()
+    if args.json:
+        print_json(console, _summary_json(summary))
+    else:
+        _print_summary(console, summary)
+    return EXIT_OK

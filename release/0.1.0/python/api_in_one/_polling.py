@@ -1,0 +1,218 @@
+"""Waiting for tasks: one or many, with backoff and jitter, a deadline and progress callbacks.
+
+Every poll goes through the client's transport, so it spends the client's
+rate budget like any other call: a batch wait cannot provoke 429. When to
+poll which task is ``_schedule.Schedule``'s decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+
+from api_in_one_client import AuthenticatedClient
+from api_in_one_client.api.tasks import get_task
+from api_in_one_client.models import Task, TaskStatusResponse
+
+from ._client import ApiInOneClient
+from ._errors import ApiInOneError, TaskFailed
+from ._schedule import Schedule
+from ._tasks import FAILED, TaskLike, task_id_of
+
+__all__ = [
+    "as_completed",
+    "async_as_completed",
+    "async_wait_for_task",
+    "async_wait_for_tasks",
+    "wait_for_task",
+    "wait_for_tasks",
+]
+
+ProgressCallback = Callable[[Task], None]
+
+
+def _schedule(
+    client: AuthenticatedClient,
+    tasks: Iterable[TaskLike],
+    poll_interval: float,
+    max_poll_interval: float,
+    timeout: float,
+) -> Schedule:
+    ids = _deduplicated(tasks)
+    log = client.task_log if isinstance(client, ApiInOneClient) else None
+    origins = {} if log is None else {i: c for i in ids if (c := log.get(i)) is not None}
+    return Schedule(ids, origins, poll_interval, max_poll_interval, timeout)
+
+
+def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
+    if not isinstance(answer, TaskStatusResponse):
+        raise ApiInOneError(f"Unexpected answer polling task {task_id}: {answer!r:.200}")
+    return answer.data
+
+
+def _deduplicated(tasks: Iterable[TaskLike]) -> list[str]:
+    return list(dict.fromkeys(task_id_of(task) for task in tasks))
+
+
+def _finish_one(task: Task) -> Task:
+    if task.status.upper() == FAILED:
+        raise TaskFailed(task.task_id, task.status, _text(task.error_message), task)
+    return task
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def as_completed(
+    client: AuthenticatedClient,
+    tasks: Iterable[TaskLike],
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 15.0,
+    on_progress: ProgressCallback | None = None,
+) -> Iterator[Task]:
+    """Yield each task as it finishes (SUCCESS or FAILED), polling all under one budget.
+
+    Tasks this client created with the same endpoint and model are assumed to
+    take about as long as each other: the first to finish tells when to look
+    at the rest, so most cost a single poll. The first poll of a task comes
+    ``poll_interval`` after its creation (at once for a task from elsewhere);
+    backoff then grows by 1.25x-1.5x, with jitter, up to ``max_poll_interval``.
+    Raises ``TaskTimeout`` for the first task found unfinished at the deadline.
+    """
+    schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
+    while schedule:
+        task_id, wait = schedule.next()
+        if wait:
+            time.sleep(wait)
+        sent = time.monotonic()
+        task = _data(get_task.sync(task_id, client=client), task_id)
+        if on_progress is not None:
+            on_progress(task)
+        if schedule.seen(task, sent):
+            yield task
+
+
+async def async_as_completed(
+    client: AuthenticatedClient,
+    tasks: Iterable[TaskLike],
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 15.0,
+    on_progress: ProgressCallback | None = None,
+) -> AsyncIterator[Task]:
+    """Async ``as_completed``: yield each task as it finishes. Cancelling stops all polling."""
+    schedule = _schedule(client, tasks, poll_interval, max_poll_interval, timeout)
+    while schedule:
+        task_id, wait = schedule.next()
+        if wait:
+            await asyncio.sleep(wait)
+        sent = time.monotonic()
+        task = _data(await get_task.asyncio(task_id, client=client), task_id)
+        if on_progress is not None:
+            on_progress(task)
+        if schedule.seen(task, sent):
+            yield task
+
+
+def wait_for_tasks(
+    client: AuthenticatedClient,
+    tasks: Iterable[TaskLike],
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 15.0,
+    on_progress: ProgressCallback | None = None,
+) -> list[Task]:
+    """Wait for every task; return them in input order. FAILED tasks are returned, not raised."""
+    ids = _deduplicated(tasks)
+    done = {
+        task.task_id: task
+        for task in as_completed(
+            client,
+            ids,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+    }
+    return [done[task_id] for task_id in ids]
+
+
+async def async_wait_for_tasks(
+    client: AuthenticatedClient,
+    tasks: Iterable[TaskLike],
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 15.0,
+    on_progress: ProgressCallback | None = None,
+) -> list[Task]:
+    """Async ``wait_for_tasks``: every task, in input order, FAILED ones included."""
+    ids = _deduplicated(tasks)
+    done = {
+        task.task_id: task
+        async for task in async_as_completed(
+            client,
+            ids,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+    }
+    return [done[task_id] for task_id in ids]
+
+
+def wait_for_task(
+    client: AuthenticatedClient,
+    task: TaskLike,
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 15.0,
+    on_progress: ProgressCallback | None = None,
+) -> Task:
+    """Poll until the task finishes and return it.
+
+    Raises ``TaskFailed`` when it ends FAILED and ``TaskTimeout`` at the
+    deadline. Unknown statuses count as still running.
+    """
+    [finished] = as_completed(
+        client,
+        [task],
+        timeout=timeout,
+        poll_interval=poll_interval,
+        max_poll_interval=max_poll_interval,
+        on_progress=on_progress,
+    )
+    return _finish_one(finished)
+
+
+async def async_wait_for_task(
+    client: AuthenticatedClient,
+    task: TaskLike,
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 15.0,
+    on_progress: ProgressCallback | None = None,
+) -> Task:
+    """Async ``wait_for_task``. Cancelling the awaiting task stops polling at once."""
+    finished = [
+        done
+        async for done in async_as_completed(
+            client,
+            [task],
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+    ]
+    return _finish_one(finished[0])

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+from typing_extensions import Self
+
+from ..models.face_swap_request_output_format import (
+    FaceSwapRequestOutputFormat,
+    check_face_swap_request_output_format,
+)
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="FaceSwapRequest")
+
+
+@_attrs_define
+class FaceSwapRequest:
+    """Face swap. Takes no `model`.
+
+    Attributes:
+        image (str): URL of the target image (the body or scene to modify).
+        face_image (str): URL of the source face image (the face to swap in).
+        target_index (int | Unset): Which face in the target image, when it has several (0–10). Default: 0.
+        output_format (FaceSwapRequestOutputFormat | Unset): Output image format. Default: 'jpeg'.
+    """
+
+    image: str
+    face_image: str
+    target_index: int | Unset = 0
+    output_format: FaceSwapRequestOutputFormat | Unset = "jpeg"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        image = self.image
+
+        face_image = self.face_image
+
+        target_index = self.target_index
+
+        output_format: str | Unset = UNSET
+        if not isinstance(self.output_format, Unset):
+            output_format = self.output_format
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "image": image,
+                "face_image": face_image,
+            }
+        )
+        if target_index is not UNSET:
+            field_dict["target_index"] = target_index
+        if output_format is not UNSET:
+            field_dict["output_format"] = output_format
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        image = d.pop("image")
+
+        face_image = d.pop("face_image")
+
+        target_index = d.pop("target_index", UNSET)
+
+        _output_format = d.pop("output_format", UNSET)
+        output_format: FaceSwapRequestOutputFormat | Unset
+        if isinstance(_output_format, Unset):
+            output_format = UNSET
+        else:
+            output_format = check_face_swap_request_output_format(_output_format)
+
+        face_swap_request = cls(
+            image=image,
+            face_image=face_image,
+            target_index=target_index,
+            output_format=output_format,
+        )
+
+        face_swap_request.additional_properties = d
+        return face_swap_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

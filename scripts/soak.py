@@ -1,0 +1,322 @@
+"""Soak the batch journal against the mock: killed runs, many workers, the spending guard.
+
+    .venv/bin/python scripts/soak.py [--only killed sigterm workers guard] [--seed N]
+
+The mock runs in this process, which outlives every run and worker it
+starts and kills, so its counters are the truth about what was created:
+each input line writes its custom_id into the prompt, and a line with two
+tasks on the mock is a duplicate.
+
+1. killed: a 100-line batch (``aio batch run``, SQLite journal) is SIGKILLed
+   at 20 random moments and rerun each time, then run to the end. No line
+   has two tasks; every line ends done, failed or unknown; the unknown lines
+   are at most the kills that landed while a create was in flight (a line
+   the journal shows ``sending`` right after the kill); the output is
+   complete and in input order.
+2. sigterm: the same with SIGTERM, which must leave no unknown line.
+3. workers: four worker processes share one Redis journal and one
+   ``RedisRateBudget`` on 400 lines; two are SIGKILLed mid-run. 0 duplicates,
+   0 lost lines, 0 answers 429.
+4. guard: ``--max-credits`` below the estimate; the mock's balance shows
+   nothing over the cap was created, on the first run and on a rerun.
+
+Exit status 1 with the failed checks printed, 0 with a summary per part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import ClientDisconnect
+
+from api_in_one import RedisRateBudget, connect, open_journal, run_batch
+from api_in_one._operations import operation
+from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
+
+PARTS = ("killed", "sigterm", "workers", "guard")
+IMAGE = operation("image")
+MODEL = IMAGE.default_model
+IMAGE_COST = IMAGE.cost({"model": MODEL}) or 0.0
+POLL = "0.05"
+
+
+class Checks:
+    """Collects failed checks instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+
+    def that(self, ok: bool, what: str) -> None:
+        """Record ``what`` as failed unless ``ok``."""
+        if not ok:
+            self.failed.append(what)
+            print(f"  FAILED: {what}", flush=True)
+
+
+def _write_input(path: Path, count: int) -> None:
+    with path.open("w") as out:
+        for i in range(count):
+            body = {"model": MODEL, "prompt": f"soak picture [{i:04}]"}
+            out.write(json.dumps({"custom_id": f"{i:04}", "operation": "image", "body": body}))
+            out.write("\n")
+
+
+def _tasks_per_line(mock: RunningMock, key: str = DEMO_KEY) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for task in list(mock.state.tasks.values()):
+        if task.key == key:
+            prompt = str(task.request.get("prompt", ""))
+            found[prompt[prompt.index("[") + 1 : prompt.index("]")]] += 1
+    return found
+
+
+def _output(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _aio(mock: RunningMock, *args: str, key: str = DEMO_KEY) -> list[str]:
+    aio = [sys.executable, "-m", "api_in_one.cli"]
+    common = ["--api-key", key, "--base-url", mock.base_url, "--json"]
+    return [*aio, "batch", "run", *args, *common, "--poll-interval", POLL]
+
+
+def _sending(journal: Path) -> int:
+    """Lines the journal shows as sent without a recorded answer: creates cut off in flight."""
+    if not journal.exists():  # killed while starting
+        return 0
+    reader = open_journal(journal, read_only=True)
+    try:
+        return reader.summary().count("sending")
+    finally:
+        reader.close()
+
+
+def _check_output(checks: Checks, out: Path, lines: int, label: str) -> dict[str, int]:
+    rows = _output(out)
+    checks.that(len(rows) == lines, f"{label}: the output has {len(rows)} of {lines} lines")
+    ids = [row["custom_id"] for row in rows]
+    checks.that(ids == [f"{i:04}" for i in range(lines)], f"{label}: output not in input order")
+    states = Counter(row["status"] for row in rows)
+    ended = states["done"] + states["failed"] + states["unknown"]
+    checks.that(ended == lines, f"{label}: lines not done, failed or unknown: {dict(states)}")
+    return dict(states)
+
+
+def killed_runs(checks: Checks, folder: Path, rng: random.Random, sig: signal.Signals) -> str:
+    """The killed-runs campaign with ``sig``; returns its summary line."""
+    label = sig.name
+    source, journal, out = folder / "input.jsonl", folder / "journal.sqlite", folder / "out.jsonl"
+    _write_input(source, 100)
+    config = MockConfig(time_scale=0.01, requests_per_minute=1_000_000)
+    config.faults.slow_seconds = 0.03  # creates take long enough for kills to land in them
+    in_flight = 0
+    args = [str(source), "--journal", str(journal), "--out", str(out)]
+    args += ["--requests-per-minute", "100000"]
+    with serve(config) as mock:
+        for _ in range(20):
+            run = subprocess.Popen(_aio(mock, *args), stdout=subprocess.DEVNULL)
+            try:
+                run.wait(timeout=rng.uniform(0.5, 4.0))
+            except subprocess.TimeoutExpired:
+                run.send_signal(sig)
+            run.wait(timeout=60)
+            in_flight += _sending(journal)
+        final = subprocess.run(_aio(mock, *args), stdout=subprocess.DEVNULL, timeout=300)
+        per_line = _tasks_per_line(mock)
+    checks.that(final.returncode in (0, 1), f"{label}: final run exited {final.returncode}")
+    twice = [line for line, count in per_line.items() if count > 1]
+    checks.that(not twice, f"{label}: lines with two tasks on the mock: {twice}")
+    states = _check_output(checks, out, 100, label)
+    checks.that(states.get("failed", 0) == 0, f"{label}: failed lines {states}")
+    unknown = states.get("unknown", 0)
+    checks.that(unknown <= in_flight, f"{label}: {unknown} unknown > {in_flight} cut-off creates")
+    if sig == signal.SIGTERM:
+        checks.that(unknown == 0, f"{label}: SIGTERM left {unknown} unknown lines")
+    return (
+        f"{label}: 20 kills, {in_flight} during a create; final {states}; "
+        f"{sum(per_line.values())} tasks for 100 lines, none twice"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _redis_server(folder: Path) -> Iterator[str]:
+    server = shutil.which("redis-server")
+    if server is None:
+        raise SystemExit("redis-server is not installed: run `make system-packages`")
+    port = _free_port()
+    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    command += ["--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        import redis
+
+        with redis.Redis(port=port) as client:
+            for _ in range(500):
+                try:
+                    client.ping()
+                    break
+                except redis.ConnectionError:
+                    time.sleep(0.01)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+WORKER_LIMIT, WORKER_WINDOW = 100, 2.0
+"""The mock lets the key make this many requests in any window of this many seconds."""
+
+
+def worker(redis_url: str, base_url: str, source: str, out: str) -> int:
+    """One worker process of the many-workers part (``soak.py worker ...``)."""
+    budget = RedisRateBudget(redis_url, WORKER_LIMIT, per=WORKER_WINDOW, key="soak-budget")
+    journal = open_journal(f"{redis_url}#soak", lease=1.5)
+    with connect(DEMO_KEY, base_url=base_url, rate_budget=budget) as client:
+        report = run_batch(client, source, journal, out=out, poll_interval=0.05, claim_size=10)
+    journal.close()
+    return 0 if report.summary.unfinished == 0 else 1
+
+
+def many_workers(checks: Checks, folder: Path, rng: random.Random) -> str:
+    """Four workers on one Redis journal and budget, two SIGKILLed mid-run."""
+    source = folder / "input.jsonl"
+    _write_input(source, 400)
+    config = MockConfig(
+        keys={DEMO_KEY: 1_000_000.0},
+        time_scale=0.01,
+        requests_per_minute=WORKER_LIMIT,
+        rate_window=WORKER_WINDOW,
+    )
+    with _redis_server(folder) as redis_url, serve(config) as mock:
+        outs = [folder / f"out-{n}.jsonl" for n in range(4)]
+        workers = [
+            subprocess.Popen(
+                [sys.executable, __file__, "worker", redis_url, mock.base_url, str(source), str(o)]
+            )
+            for o in outs
+        ]
+        victims = rng.sample(range(4), 2)
+        for victim, share in zip(victims, (0.25, 0.5), strict=True):
+            _wait_until(mock, int(400 * share), timeout=300)
+            workers[victim].kill()
+        codes = [process.wait(timeout=600) for process in workers]
+        per_line = _tasks_per_line(mock)
+        rate_limited = mock.state.stats.statuses[429]
+    survivors = [n for n in range(4) if n not in victims]
+    checks.that(all(codes[n] == 0 for n in survivors), f"workers: exit codes {codes}")
+    twice = [line for line, count in per_line.items() if count > 1]
+    checks.that(not twice, f"workers: lines with two tasks on the mock: {twice}")
+    checks.that(rate_limited == 0, f"workers: {rate_limited} answers were 429")
+    states: dict[str, int] = {}
+    for n in survivors:
+        states = _check_output(checks, outs[n], 400, f"workers (output of worker {n})")
+    lost = 400 - sum(states.get(s, 0) for s in ("done", "failed", "unknown"))
+    unknown = states.get("unknown", 0)
+    checks.that(states.get("failed", 0) == 0, f"workers: failed lines {states}")
+    checks.that(unknown <= 2, f"workers: {unknown} unknown lines from 2 kills")
+    return (
+        f"workers: 4 workers, 2 SIGKILLed; final {states}; {len(per_line)} lines with a task, "
+        f"0 twice: {not twice}; lost {lost}; 429 answers {rate_limited}"
+    )
+
+
+def _wait_until(mock: RunningMock, tasks: int, timeout: float) -> None:
+    """Until the mock holds ``tasks`` tasks (a moment mid-run to kill a worker)."""
+    deadline = time.monotonic() + timeout
+    while len(mock.state.tasks) < tasks:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the soak waited too long for the workers")
+        time.sleep(0.05)
+
+
+def guard(checks: Checks, folder: Path) -> str:
+    """``--max-credits`` below the estimate: the balance shows nothing over the cap."""
+    source, out = folder / "input.jsonl", folder / "out.jsonl"
+    _write_input(source, 40)
+    key, balance = "aio_soak_guard_key_000000000000", 10_000.0
+    cap = 40 * IMAGE_COST / 3
+    config = MockConfig(time_scale=0.01, requests_per_minute=1_000_000, keys={key: balance})
+    args = [str(source), "--journal", str(folder / "j.sqlite"), "--out", str(out)]
+    args += ["--max-credits", f"{cap:g}", "--requests-per-minute", "100000"]
+    with serve(config) as mock:
+        charged = []
+        for _ in range(2):
+            subprocess.run(_aio(mock, *args, key=key), stdout=subprocess.DEVNULL, timeout=120)
+            charged.append(balance - mock.state.balances[key])
+        created = mock.state.stats.tasks_created[key]
+    checks.that(all(c <= cap for c in charged), f"guard: charged {charged} over the cap {cap:g}")
+    refused = Counter(row["error"]["type"] for row in _output(out) if row["error"])
+    checks.that(refused["CreditLimitError"] == 40 - created, f"guard: refusals {dict(refused)}")
+    return (
+        f"guard: estimate {40 * IMAGE_COST:g}, cap {cap:g}; charged {charged[-1]:g} "
+        f"after two runs; {created} created, {refused['CreditLimitError']} refused unsent"
+    )
+
+
+class _KilledClients(logging.Filter):
+    """A killed run leaves the mock a request it cannot read: expected here, not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, ClientDisconnect)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen parts; exit 1 when any check failed."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["worker"]:
+        return worker(*args[1:5])
+    parser = argparse.ArgumentParser(prog="soak.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    options = parser.parse_args(args)
+    logging.getLogger("uvicorn.error").addFilter(_KilledClients())
+    rng = random.Random(options.seed)
+    print(f"soak: seed {options.seed}", flush=True)
+    checks = Checks()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="aio-soak-") as temporary:
+        root = Path(temporary)
+        for part in options.only:
+            folder = root / part
+            folder.mkdir()
+            begun = time.monotonic()
+            if part == "killed":
+                line = killed_runs(checks, folder, rng, signal.SIGKILL)
+            elif part == "sigterm":
+                line = killed_runs(checks, folder, rng, signal.SIGTERM)
+            elif part == "workers":
+                line = many_workers(checks, folder, rng)
+            else:
+                line = guard(checks, folder)
+            print(f"{line} ({time.monotonic() - begun:.0f} s)", flush=True)
+    print(f"soak: {time.monotonic() - started:.0f} s, {len(checks.failed)} failed checks")
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

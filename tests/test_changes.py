@@ -1,0 +1,279 @@
+"""``make changes``: the change report finds each class of change, and holds the release rule.
+
+The fixtures in tests/fixtures/changes/ pair a release with a working tree:
+``spec/old.yaml`` and ``spec/new.yaml`` hold one change of every class the
+report tells apart, ``python/old`` and ``python/new`` the same for the Python
+surface; each change is marked in the new file with what it is. Each test
+lays out a small project from them (pyproject.toml, CHANGELOG.md, the spec,
+the two packages and release/0.1.0/) and runs scripts/changes.py on it as
+``make changes`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts import changes
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "changes"
+FOLDERS = {"api_in_one": "overlays", "api_in_one_client": "generated"}
+
+SPEC_BREAKING = {
+    ("POST /images/legacy (createLegacyImage)", "operation removed"),
+    ("GET /images/{image_id} (getImage)", "query parameter 'legacy' removed"),
+    ("GET /images/{image_id} (getImage)", "new required query parameter 'region'"),
+    (
+        "GET /images/{image_id} (getImage)",
+        "query parameter 'size': default changed from 512 to 1024",
+    ),
+    (
+        "GET /images/{image_id} (getImage)",
+        "path parameter 'image_id': maxLength lowered from 64 to 32 (narrowed)",
+    ),
+    ("GET /images/{image_id} (getImage)", "200 response application/json field `url`: removed"),
+    ("POST /images (createImage)", "200 response application/json field `url`: removed"),
+    (
+        "GET /images/{image_id} (getImage)",
+        "200 response application/json field `format`: enum value added: webp",
+    ),
+    (
+        "POST /images (createImage)",
+        "200 response application/json field `format`: enum value added: webp",
+    ),
+    ("POST /images (createImage)", "request application/json field `tile`: removed"),
+    (
+        "POST /images (createImage)",
+        "request application/json: additionalProperties: other properties now restricted"
+        " (narrowed)",
+    ),
+    ("POST /images (createImage)", "request application/json field `owner`: new required field"),
+    (
+        "POST /images (createImage)",
+        "request application/json field `steps`: default changed from 20 to 30",
+    ),
+    (
+        "POST /images (createImage)",
+        "request application/json field `style`: enum value removed: sketch",
+    ),
+    (
+        "POST /images (createImage)",
+        "request application/json field `seed`: type narrowed: ['integer', 'string'] -> 'integer'",
+    ),
+    (
+        "POST /images (createImage)",
+        "request application/json field `name`: pattern added: '^[a-z]+$'",
+    ),
+    (
+        "POST /images (createImage)",
+        "request application/json field `strength`: minimum raised from 0 to 0.1 (narrowed)",
+    ),
+    (
+        "POST /images (createImage)",
+        "request application/json field `prompt`: maxLength lowered from 100 to 50 (narrowed)",
+    ),
+}
+SPEC_NON_BREAKING = {
+    ("POST /images/upscale (upscaleImage)", "operation added"),
+    ("GET /images/{image_id} (getImage)", "new optional query parameter 'lang'"),
+    ("GET /images/{image_id} (getImage)", "200 response application/json field `width`: new field"),
+    ("POST /images (createImage)", "200 response application/json field `width`: new field"),
+    ("POST /images (createImage)", "request application/json field `mask`: new optional field"),
+    (
+        "POST /images (createImage)",
+        "request application/json field `caption`: maxLength raised from 10 to 20 (widened)",
+    ),
+    (
+        "POST /images (createImage)",
+        "request application/json field `quality`: enum value added: ultra",
+    ),
+}
+PYTHON_BREAKING = {
+    ("api_in_one.connect", "`timeout`: parameter default was changed from 30.0 to 60.0"),
+    ("api_in_one.download", "`overwrite`: parameter was removed"),
+    ("api_in_one.old_name", "public object was removed"),
+    ("api_in_one.Client.get", "`method`: parameter was added as required"),
+}
+PYTHON_NON_BREAKING = {
+    ("api_in_one.new_name", "new public function"),
+    ("api_in_one.added_helper", "new public function"),
+    ("api_in_one.retry", "`backoff`: new optional parameter"),
+}
+
+
+def lay_out(
+    root: Path,
+    *,
+    spec: str = "old",
+    python: str = "old",
+    version: str = "0.1.0",
+    changelog: str = "## [0.1.0] - 2026-11-27\n",
+    baseline: str = "0.1.0",
+) -> Path:
+    """A project whose release is the fixtures' old side and whose working tree is as asked."""
+    (root / "pyproject.toml").write_text(f'[project]\nname = "fixture"\nversion = "{version}"\n')
+    (root / "CHANGELOG.md").write_text(f"# Changelog\n\n{changelog}")
+    shutil.copy(FIXTURES / "spec" / f"{spec}.yaml", root / "openapi.yaml")
+    for package, folder in FOLDERS.items():
+        shutil.copytree(FIXTURES / "python" / python / package, root / folder / package)
+    release = root / "release" / baseline
+    release.mkdir(parents=True)
+    shutil.copy(FIXTURES / "spec" / "old.yaml", release / "openapi.yaml")
+    shutil.copytree(FIXTURES / "python" / "old", release / "python")
+    return root
+
+
+def run_changes(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "changes.py"), "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def listed(found: list[changes.Change], area: str) -> set[tuple[str, str]]:
+    return {(change.subject, change.detail) for change in found if change.area == area}
+
+
+def test_the_working_tree_declares_every_breaking_change_since_the_release() -> None:
+    """What ``make test`` enforces: the project against its own release/ baseline."""
+    result = run_changes(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith("OK")
+
+
+def test_every_class_of_spec_change_is_found_and_classified(tmp_path: Path) -> None:
+    """Optic's diff of the fixture specs, each change sorted into breaking or not.
+
+    The changed description and x- extension of createImage are not listed:
+    neither reaches a client.
+    """
+    found = changes.check(lay_out(tmp_path, spec="new"))
+    assert listed(found.breaking, "spec") == SPEC_BREAKING
+    assert listed(found.non_breaking, "spec") == SPEC_NON_BREAKING
+    assert found.problems
+
+
+def test_every_class_of_python_change_is_found_and_classified(tmp_path: Path) -> None:
+    """griffe's breaking changes, plus the additions, and nothing for private names."""
+    found = changes.check(lay_out(tmp_path, python="new"))
+    assert listed(found.breaking, "python") == PYTHON_BREAKING
+    assert listed(found.non_breaking, "python") == PYTHON_NON_BREAKING
+    assert not listed(found.changes, "spec")
+
+
+def test_the_text_report_groups_breaking_and_non_breaking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = changes.main(["--root", str(lay_out(tmp_path, python="new"))])
+    text = capsys.readouterr().out
+    assert status == 1
+    assert text.startswith("Changes since release 0.1.0 (working tree: version 0.1.0)\n")
+    breaking, non_breaking = text.split("\nBreaking (4)\n")[1].split("\nNon-breaking (3)\n")
+    assert "  python api_in_one.download: `overwrite`: parameter was removed" in breaking
+    assert "  python api_in_one.added_helper: new public function" in non_breaking
+    assert "FAIL: 4 breaking change(s) since 0.1.0 need a major version bump" in text
+    assert "set [project] version in pyproject.toml to 0.2.0 (is 0.1.0)" in text
+
+
+@pytest.mark.parametrize(
+    ("version", "changelog", "problems"),
+    [
+        pytest.param("0.1.0", "## [0.1.0]\n", ["major version bump"], id="no bump"),
+        pytest.param("0.1.1", "## [0.1.1]\n", ["major version bump"], id="patch bump in 0.x"),
+        pytest.param(
+            "0.2.0", "## [0.1.0]\n", ["CHANGELOG.md needs a `## [0.2.0]` entry"], id="no entry"
+        ),
+        pytest.param("0.2.0", "## [0.2.0] - 2026-12-01\n", [], id="minor bump in 0.x and entry"),
+        pytest.param("1.0.0", "## [1.0.0]\n", [], id="major bump and entry"),
+    ],
+)
+def test_a_breaking_change_needs_a_major_bump_and_a_changelog_entry(
+    tmp_path: Path, version: str, changelog: str, problems: list[str]
+) -> None:
+    found = changes.check(lay_out(tmp_path, python="new", version=version, changelog=changelog))
+    assert len(found.problems) == len(problems)
+    for problem, expected in zip(found.problems, problems, strict=True):
+        assert expected in problem
+
+
+def test_after_1_0_a_minor_bump_is_not_enough(tmp_path: Path) -> None:
+    root = lay_out(
+        tmp_path, python="new", baseline="1.2.0", version="1.3.0", changelog="## [1.3.0]\n"
+    )
+    (problem,) = changes.check(root).problems
+    assert "set [project] version in pyproject.toml to 2.0.0 (is 1.3.0)" in problem
+
+
+def test_additions_alone_need_no_bump(tmp_path: Path) -> None:
+    """The new side's additions on top of the old side, without its breaking changes."""
+    root = lay_out(tmp_path)
+    module = root / "overlays" / "api_in_one" / "__init__.py"
+    source = module.read_text().replace('"retry"]', '"retry", "added_helper"]')
+    module.write_text(source + '\n\ndef added_helper() -> None:\n    """A new helper."""\n')
+    found = changes.check(root)
+    assert found.breaking == []
+    assert listed(found.non_breaking, "python") == {
+        ("api_in_one.added_helper", "new public function")
+    }
+    assert found.problems == []
+
+
+def test_recording_a_release_makes_the_working_tree_the_baseline(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, python="new", version="0.2.0", changelog="## [0.2.0]\n")
+    assert changes.main(["--root", str(root), "--record"]) == 0
+    assert sorted(path.name for path in (root / "release").iterdir()) == ["0.2.0"]
+    recorded = root / "release" / "0.2.0"
+    assert (recorded / "openapi.yaml").read_bytes() == (root / "openapi.yaml").read_bytes()
+    found = changes.check(root)
+    assert (found.baseline, found.changes, found.problems) == ("0.2.0", [], [])
+
+
+def test_a_release_with_an_undeclared_breaking_change_is_not_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = lay_out(tmp_path, python="new")
+    assert changes.main(["--root", str(root), "--record"]) == 1
+    assert "not recorded" in capsys.readouterr().err
+    assert sorted(path.name for path in (root / "release").iterdir()) == ["0.1.0"]
+    assert (root / "release" / "0.1.0" / "python" / "api_in_one" / "__init__.py").read_text() == (
+        FIXTURES / "python" / "old" / "api_in_one" / "__init__.py"
+    ).read_text()
+
+
+def test_the_json_report_lists_what_the_text_report_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = changes.main(["--root", str(lay_out(tmp_path, python="new")), "--json"])
+    found = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert (found["baseline"], found["version"], found["ok"]) == ("0.1.0", "0.1.0", False)
+    assert {(entry["subject"], entry["detail"]) for entry in found["breaking"]} == PYTHON_BREAKING
+    assert {(entry["subject"], entry["detail"]) for entry in found["non_breaking"]} == (
+        PYTHON_NON_BREAKING
+    )
+
+
+def test_without_a_baseline_the_report_says_how_to_record_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = lay_out(tmp_path)
+    shutil.rmtree(root / "release")
+    assert changes.main(["--root", str(root)]) == 2
+    assert "make release-baseline records one" in capsys.readouterr().err
+
+
+def test_the_first_release_is_recorded_without_a_baseline(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, python="new")
+    shutil.rmtree(root / "release")
+    assert changes.main(["--root", str(root), "--record"]) == 0
+    found = changes.check(root)
+    assert (found.baseline, found.changes, found.problems) == ("0.1.0", [], [])
