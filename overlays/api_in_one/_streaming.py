@@ -37,11 +37,11 @@ class ChatResult:
 
     text: str = ""
     reasoning: str = ""
-    tool_calls: list[ToolCall] = field(default_factory=list)
     usage: CompletionUsage | None = None
     credits_consumed: float | None = None
     finish_reason: str | None = None
     chunks: int = field(default=0, repr=False)
+    tool_calls: list[ToolCall] = field(default_factory=list)
 
 
 _BOM = b"\xef\xbb\xbf"
