@@ -122,10 +122,7 @@ def _save(
         with http.stream("GET", url) as response:
             if response.status_code >= 400:
                 response.read()
-                error = error_from_response(response)
-                raise _Expired(error) if response.status_code in _EXPIRED else error
-            content_type = response.headers.get("content-type", "")
-            target = folder / _safe_name(task.task_id, index, url, content_type)
+            target = _target(response, url, folder, task, index)
             _write(target, response.iter_bytes(), _total(response), on_progress)
     except httpx.TransportError as error:
         raise APIConnectionError(f"Downloading {url} failed: {error}") from None
@@ -176,16 +173,22 @@ async def _async_save(
         async with http.stream("GET", url) as response:
             if response.status_code >= 400:
                 await response.aread()
-                error = error_from_response(response)
-                raise _Expired(error) if response.status_code in _EXPIRED else error
-            content_type = response.headers.get("content-type", "")
-            target = folder / _safe_name(task.task_id, index, url, content_type)
+            target = _target(response, url, folder, task, index)
             with _Partial(target) as partial:
                 async for data in response.aiter_bytes():
                     partial.write(data, _total(response), on_progress)
     except httpx.TransportError as error:
         raise APIConnectionError(f"Downloading {url} failed: {error}") from None
     return target
+
+
+def _target(response: httpx.Response, url: str, folder: Path, task: Task, index: int) -> Path:
+    """Where a result is saved; raises the typed error of a refused download (read already)."""
+    if response.status_code >= 400:
+        error = error_from_response(response)
+        raise _Expired(error) if response.status_code in _EXPIRED else error
+    content_type = response.headers.get("content-type", "")
+    return folder / _safe_name(task.task_id, index, url, content_type)
 
 
 def _total(response: httpx.Response) -> int | None:
