@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from clocks import Clock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.types import Receive, Scope, Send
@@ -52,21 +53,6 @@ CHAT = ChatCompletionRequest.from_dict(
     {"model": "gemini", "messages": [{"role": "user", "content": "Hello"}]}
 )
 FAST: dict[str, Any] = {"backoff_base": 0.001, "requests_per_minute": None}
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 SECRET = "SeCrEt42"
