@@ -12,9 +12,16 @@ from pathlib import Path
 
 import pytest
 import redis
+from clocks import Clock
 
 # Fails a whole-suite run in which a response the spec declares was never produced.
 pytest_plugins = ["contract_coverage"]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock at 1000.0 that moves only when the test moves it."""
+    return Clock()
 
 
 @pytest.fixture

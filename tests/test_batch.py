@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -281,18 +282,39 @@ async def test_the_async_run_resumes_the_same_journal(
 # --- the Redis journal: many workers ------------------------------------------
 
 
-def _redis_journal(redis_url: str, name: str, lease: float = 30.0) -> RedisJournal:
-    journal = open_journal(f"{redis_url}#{name}", lease=lease)
-    assert isinstance(journal, RedisJournal)
-    return journal
+@dataclass
+class RedisBatch:
+    """One test's own batch in a Redis server."""
+
+    url: str
+    name: str
+
+    @property
+    def journal(self) -> str:
+        """The address ``open_journal`` and ``run_batch`` take."""
+        return f"{self.url}#{self.name}"
+
+    def worker(self) -> RedisJournal:
+        """Another worker's journal on this batch."""
+        journal = open_journal(self.journal)
+        assert isinstance(journal, RedisJournal)
+        return journal
+
+    def key(self, part: str) -> str:
+        """The Redis key of a part of this batch (its queue, a worker's lease)."""
+        return f"api-in-one:batch:{self.name}:{part}"
+
+
+@pytest.fixture
+def redis_batch(redis_url: str, request: pytest.FixtureRequest) -> RedisBatch:
+    return RedisBatch(redis_url, request.node.name)
 
 
 def test_redis_workers_claim_disjoint_lines_and_take_over_a_dead_one(
-    redis_url: str, tmp_path: Path, request: pytest.FixtureRequest
+    redis_batch: RedisBatch, tmp_path: Path
 ) -> None:
-    name = request.node.name
     source = _input(tmp_path, 6)
-    alive, dead = _redis_journal(redis_url, name), _redis_journal(redis_url, name)
+    alive, dead = redis_batch.worker(), redis_batch.worker()
     alive.register(read_batch(source))
     dead.register(read_batch(source))  # registering twice adds nothing
     mine, theirs = alive.claim(2), dead.claim(3)
@@ -303,8 +325,8 @@ def test_redis_workers_claim_disjoint_lines_and_take_over_a_dead_one(
     dead.save(theirs[1])
     assert alive.begin_create(theirs[2], None) == "not-ours"  # refused, unsent
     # The dead worker's lease runs out (here: its key goes at once).
-    with redis.Redis.from_url(redis_url) as server:
-        server.delete(f"api-in-one:batch:{name}:alive:{dead.worker}")
+    with redis.Redis.from_url(redis_batch.url) as server:
+        server.delete(redis_batch.key(f"alive:{dead.worker}"))
     dead._stopped.set()
     taken = alive.claim(10)
     assert sorted(r.custom_id for r in taken) == sorted(
@@ -322,12 +344,11 @@ def test_redis_workers_claim_disjoint_lines_and_take_over_a_dead_one(
 def test_a_batch_runs_on_a_redis_journal(
     fast_client: ApiInOneClient,
     aio_mock: RunningMock,
-    redis_url: str,
+    redis_batch: RedisBatch,
     tmp_path: Path,
-    request: pytest.FixtureRequest,
 ) -> None:
     source = _input(tmp_path, 5)
-    journal = f"{redis_url}#{request.node.name}"
+    journal = redis_batch.journal
     out = tmp_path / "out.jsonl"
     aio_mock.state.faults.drop_connections = 1
     report = run_batch(fast_client, source, journal, out=out, max_credits=100, poll_interval=POLL)
@@ -391,20 +412,19 @@ def test_openai_batch_lines_name_their_operation_by_method_and_url(
 
 
 def test_a_line_queued_twice_is_begun_by_one_worker_only(
-    redis_url: str, tmp_path: Path, request: pytest.FixtureRequest
+    redis_batch: RedisBatch, tmp_path: Path
 ) -> None:
-    name = request.node.name
     source = _input(tmp_path, 1)
-    first, second = _redis_journal(redis_url, name), _redis_journal(redis_url, name)
+    first, second = redis_batch.worker(), redis_batch.worker()
     first.register(read_batch(source))
-    with redis.Redis.from_url(redis_url) as server:
-        server.rpush(f"api-in-one:batch:{name}:queue", "line-000")  # a racing requeue
+    with redis.Redis.from_url(redis_batch.url) as server:
+        server.rpush(redis_batch.key("queue"), "line-000")  # a racing requeue
     [mine], [theirs] = first.claim(1), second.claim(1)
     assert first.begin_create(mine, None) == "begun"
     assert second.begin_create(theirs, None) == "not-ours"
     second.close()
     first.close()  # its create never answered: the line is unknown, not lost in sending
-    reader = _redis_journal(redis_url, name)
+    reader = redis_batch.worker()
     [line] = reader.records()
     assert line.state == "unknown"
     assert line.error is not None

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from clocks import Clock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.types import Receive, Scope, Send
@@ -52,21 +53,6 @@ CHAT = ChatCompletionRequest.from_dict(
     {"model": "gemini", "messages": [{"role": "user", "content": "Hello"}]}
 )
 FAST: dict[str, Any] = {"backoff_base": 0.001, "requests_per_minute": None}
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 SECRET = "SeCrEt42"
@@ -647,64 +633,73 @@ STRIPPED_KEYS = [f"{SECRET_KEY}\r\n", f" {SECRET_KEY}\n", f"\t{SECRET_KEY}\r", f
 REFUSED_KEYS = [f"{SECRET_KEY}\rX", "aio_Se\nCrEt42", f"{SECRET_KEY}\x00", "aio_Se CrEt42"]
 
 
-def _leaks(text: str) -> bool:
-    return any(part in text for part in (SECRET, "Se\nCrEt42", "Se CrEt42", "Se\\nCrEt42"))
+class Shown:
+    """All a user could see in a test: its messages, the command line's output, the logs."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture):
+        self.texts: list[str] = []
+        self._capsys, self._caplog = capsys, caplog
+
+    def output(self) -> tuple[str, str]:
+        """What was printed since the last call: (stdout, stderr)."""
+        out, err = self._capsys.readouterr()
+        self.texts += [out, err]
+        return out, err
+
+    def assert_no_key(self) -> None:
+        """Not a piece of the secret key anywhere, raw or escaped."""
+        pieces = (SECRET, "Se\nCrEt42", "Se CrEt42", "Se\\nCrEt42")
+        texts = [*self.texts, self._caplog.text]
+        assert not any(piece in text for text in texts for piece in pieces)
+
+
+@pytest.fixture
+def shown(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Shown:
+    caplog.set_level(logging.DEBUG)
+    return Shown(capsys, caplog)
 
 
 @pytest.mark.parametrize("key", REFUSED_KEYS, ids=["CR", "LF", "NUL", "space"])
 def test_a_key_with_control_characters_is_refused_at_connect_without_showing_it(
-    key: str,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+    key: str, shown: Shown, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    caplog.set_level(logging.DEBUG)
-    texts = []
     for make in (connect, aconnect):
         with pytest.raises(ApiInOneError) as raised:
             make(key, base_url="http://127.0.0.1:9/api/v1")
-        texts += [str(raised.value), repr(raised.value), raised.value.message]
+        shown.texts += [str(raised.value), repr(raised.value), raised.value.message]
         assert "U+00" in raised.value.message
     if "\x00" not in key:  # no environment variable can hold a NUL
         monkeypatch.setenv("API_IN_ONE_API_KEY", key)
         with pytest.raises(ApiInOneError) as raised:
             connect(base_url="http://127.0.0.1:9/api/v1")
-        texts.append(str(raised.value))
+        shown.texts.append(str(raised.value))
         monkeypatch.delenv("API_IN_ONE_API_KEY")
     code = main(["task", "get", "n1", "--api-key", key, "--base-url", "http://127.0.0.1:9/api/v1"])
-    out, err = capsys.readouterr()
+    _, err = shown.output()
     assert code == 2
     assert "API key" in err
-    texts += [out, err, caplog.text]
-    assert not any(_leaks(text) for text in texts)
+    shown.assert_no_key()
 
 
 @pytest.mark.parametrize("key", STRIPPED_KEYS, ids=["CRLF", "spaces-LF", "tab-CR", "space"])
 def test_a_key_with_surrounding_whitespace_is_stripped_and_works(
-    key: str,
-    mock: RunningMock,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+    key: str, mock: RunningMock, shown: Shown, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    caplog.set_level(logging.DEBUG)
-    texts = []
     with connect(key, base_url=mock.base_url) as client, pytest.raises(NotFoundError) as raised:
         get_task.sync("n1", client=client)
-    texts += [str(raised.value), repr(client)]
+    shown.texts += [str(raised.value), repr(client)]
     monkeypatch.setenv("API_IN_ONE_API_KEY", key)
     monkeypatch.setenv("API_IN_ONE_BASE_URL", mock.base_url)
     code = main(["task", "get", "n_missing"])
-    out, err = capsys.readouterr()
+    _, err = shown.output()
     assert code == 1
     assert "NotFoundError" in err
     code = main(["image", "--model", "flux-2", "--prompt", "a red fox", "--json"])
-    out2, err2 = capsys.readouterr()
-    assert code == 0, err2
+    _, err = shown.output()
+    assert code == 0, err
     assert mock.state.stats.tasks_created[SECRET_KEY] == 1
     assert mock.state.stats.statuses.keys() <= {200, 404}  # never a 401
-    texts += [out, err, out2, err2, caplog.text]
-    assert not any(_leaks(text) for text in texts)
+    shown.assert_no_key()
 
 
 # --- the command line against a broken server: exit 1, a typed message, no traceback ---

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from clocks import Clock
 
 from api_in_one._operations import OperationFacts, operation, operations
 from api_in_one._spec import load_spec
@@ -23,21 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 AUTH = {"Authorization": f"Bearer {DEMO_KEY}"}
 IMAGE = {"model": "flux-2", "prompt": "a lighthouse at dusk"}
 CHAT = {"model": "gemini", "messages": [{"role": "user", "content": "Name a colour"}]}
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ polls and downloads all go through the client, under its one rate budget.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from api_in_one_client import AuthenticatedClient
 from api_in_one_client import models as generated_models
@@ -266,26 +267,59 @@ class _Run:
         self.error = error
         self.stop.set()
 
-    def report(self) -> BatchReport:
-        """The journal's summary after the run."""
+    def claim(self) -> list[LineRecord] | None:
+        """The next lines to work on: empty while other workers hold the rest, None at the end."""
+        claimed = self.journal.claim(self.claim_size)
+        if not claimed and self.journal.summary().unfinished == 0:
+            return None
+        return claimed
+
+    def polling(self) -> _Polling:
+        """How ``as_completed`` waits for this run's tasks."""
+        return {
+            "timeout": self.timeout,
+            "poll_interval": self.poll_interval,
+            "on_progress": self.check_stop,
+        }
+
+    @contextlib.contextmanager
+    def waiting(self, waiting: dict[str, LineRecord]) -> Iterator[None]:
+        """Around a wait: a stop or an error ends it, and what is left is given back."""
+        try:
+            yield
+        except _Stopped:
+            pass
+        except ApiInOneError as error:
+            self.fail(error)
+        finally:
+            self.release(list(waiting.values()))
+
+    def report(self, out: str | os.PathLike[str] | None) -> BatchReport:
+        """The journal's summary after the run; with ``out``, the output lines written there."""
+        if out is not None:
+            write_output(self.journal, out)
         stopped = self.stop.is_set() and self.error is None
         return BatchReport(self.journal.summary(), stopped=stopped, error=self.error)
 
 
-def _open(
+class _Polling(TypedDict):
+    timeout: float
+    poll_interval: float
+    on_progress: Callable[[Task], None]
+
+
+@contextlib.contextmanager
+def _opened(
     journal: JournalLike, input: str | os.PathLike[str], resend_unknown: bool
-) -> tuple[Journal, bool]:
-    opened = isinstance(journal, str | os.PathLike)
-    found: Journal = open_journal(journal) if isinstance(journal, str | os.PathLike) else journal
-    try:
-        found.register(read_batch(input))
+) -> Iterator[Journal]:
+    """The journal with the input's lines registered; closed after if opened here."""
+    with contextlib.ExitStack() as opened:
+        if isinstance(journal, str | os.PathLike):
+            journal = opened.enter_context(contextlib.closing(open_journal(journal)))
+        journal.register(read_batch(input))
         if resend_unknown:
-            found.resend_unknown()
-    except BaseException:
-        if opened:
-            found.close()
-        raise
-    return found, opened
+            journal.resend_unknown()
+        yield journal
 
 
 def run_batch(
@@ -313,8 +347,7 @@ def run_batch(
     unsent, and is tried again by a later run. Setting ``stop`` ends the run
     after the creates in flight are recorded. ``out`` gets the output lines.
     """
-    found, opened = _open(journal, input, resend_unknown)
-    try:
+    with _opened(journal, input, resend_unknown) as found:
         run = _Run(
             client,
             found,
@@ -327,21 +360,16 @@ def run_batch(
             claim_size=claim_size,
         )
         _drive(run)
-        if out is not None:
-            write_output(found, out)
-        return run.report()
-    finally:
-        if opened:
-            found.close()
+        return run.report(out)
 
 
 def _drive(run: _Run) -> None:
     while not run.stop.is_set():
-        claimed = run.journal.claim(run.claim_size)
+        claimed = run.claim()
+        if claimed is None:
+            return
         if not claimed:
-            if run.journal.summary().unfinished == 0:
-                return
-            run.stop.wait(run.poll_interval)  # other workers hold the rest
+            run.stop.wait(run.poll_interval)
             continue
         waiting: dict[str, LineRecord] = {}
         for record in claimed:
@@ -364,30 +392,19 @@ def _drive(run: _Run) -> None:
 
 
 def _wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
-    try:
-        for task in as_completed(
-            run.client,
-            list(waiting),
-            timeout=run.timeout,
-            poll_interval=run.poll_interval,
-            on_progress=run.check_stop,
-        ):
+    with run.waiting(waiting):
+        for task in as_completed(run.client, list(waiting), **run.polling()):
             record = waiting.pop(task.task_id)
             if run.finished(record, task):
-                assert run.download is not None
-                try:
-                    paths: list[Path] | BaseException = download_results(
-                        run.client, task, run.download
-                    )
-                except ApiInOneError as error:
-                    paths = error
-                run.downloaded(record, paths)
-    except _Stopped:
-        pass
+                run.downloaded(record, _download(run, task))
+
+
+def _download(run: _Run, task: Task) -> list[Path] | ApiInOneError:
+    assert run.download is not None
+    try:
+        return download_results(run.client, task, run.download)
     except ApiInOneError as error:
-        run.fail(error)
-    finally:
-        run.release(list(waiting.values()))
+        return error
 
 
 async def async_run_batch(
@@ -410,8 +427,7 @@ async def async_run_batch(
     Cancelling it waits for the creates in flight and records them first.
     Journal writes are short and stay on the event loop.
     """
-    found, opened = _open(journal, input, resend_unknown)
-    try:
+    with _opened(journal, input, resend_unknown) as found:
         run = _Run(
             client,
             found,
@@ -424,20 +440,15 @@ async def async_run_batch(
             claim_size=claim_size,
         )
         await _async_drive(run)
-        if out is not None:
-            write_output(found, out)
-        return run.report()
-    finally:
-        if opened:
-            found.close()
+        return run.report(out)
 
 
 async def _async_drive(run: _Run) -> None:
     while not run.stop.is_set():
-        claimed = run.journal.claim(run.claim_size)
+        claimed = run.claim()
+        if claimed is None:
+            return
         if not claimed:
-            if run.journal.summary().unfinished == 0:
-                return
             await asyncio.sleep(run.poll_interval)
             continue
         waiting: dict[str, LineRecord] = {}
@@ -478,27 +489,16 @@ async def _async_create(run: _Run, record: LineRecord, module: Any, model: Any) 
 
 
 async def _async_wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
-    try:
-        async for task in async_as_completed(
-            run.client,
-            list(waiting),
-            timeout=run.timeout,
-            poll_interval=run.poll_interval,
-            on_progress=run.check_stop,
-        ):
+    with run.waiting(waiting):
+        async for task in async_as_completed(run.client, list(waiting), **run.polling()):
             record = waiting.pop(task.task_id)
             if run.finished(record, task):
-                assert run.download is not None
-                try:
-                    paths: list[Path] | BaseException = await async_download_results(
-                        run.client, task, run.download
-                    )
-                except ApiInOneError as error:
-                    paths = error
-                run.downloaded(record, paths)
-    except _Stopped:
-        pass
+                run.downloaded(record, await _async_download(run, task))
+
+
+async def _async_download(run: _Run, task: Task) -> list[Path] | ApiInOneError:
+    assert run.download is not None
+    try:
+        return await async_download_results(run.client, task, run.download)
     except ApiInOneError as error:
-        run.fail(error)
-    finally:
-        run.release(list(waiting.values()))
+        return error

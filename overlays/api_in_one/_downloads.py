@@ -10,7 +10,8 @@ import mimetypes
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -90,43 +91,34 @@ def download_results(
     Each is written to a temporary file beside its final name and renamed when
     complete. The API key is never sent to the result host.
     """
-    folder = Path(dest_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    to = _Destination.made(dest_dir, task, on_progress)
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
     urls, fresh = _urls(task), False
     with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
         for index in range(len(urls)):
             try:
-                paths.append(_save(http, urls[index], folder, task, index, on_progress))
+                paths.append(_save(http, urls[index], index, to))
             except _Expired as expired:
                 if fresh:
                     raise expired.error from None
                 urls, fresh = _refreshed(get_task.sync(task.task_id, client=client), task), True
                 try:
-                    paths.append(_save(http, urls[index], folder, task, index, on_progress))
+                    paths.append(_save(http, urls[index], index, to))
                 except _Expired as again:
                     raise again.error from None
     return paths
 
 
-def _save(
-    http: httpx.Client,
-    url: str,
-    folder: Path,
-    task: Task,
-    index: int,
-    on_progress: ProgressCallback | None,
-) -> Path:
+def _save(http: httpx.Client, url: str, index: int, to: _Destination) -> Path:
     try:
         with http.stream("GET", url) as response:
             if response.status_code >= 400:
                 response.read()
-                error = error_from_response(response)
-                raise _Expired(error) if response.status_code in _EXPIRED else error
-            content_type = response.headers.get("content-type", "")
-            target = folder / _safe_name(task.task_id, index, url, content_type)
-            _write(target, response.iter_bytes(), _total(response), on_progress)
+            target = to.target(response, url, index)
+            with _Partial(target, _total(response), to.on_progress) as partial:
+                for data in response.iter_bytes():
+                    partial.write(data)
     except httpx.TransportError as error:
         raise APIConnectionError(f"Downloading {url} failed: {error}") from None
     return target
@@ -141,51 +133,64 @@ async def async_download_results(
     on_progress: ProgressCallback | None = None,
 ) -> list[Path]:
     """Async ``download_results``. Local file writes are small and stay on the event loop."""
-    folder = Path(dest_dir)
-    os.makedirs(folder, exist_ok=True)
+    to = _Destination.made(dest_dir, task, on_progress)
     paths = []
     timeout = client.get_async_httpx_client().timeout
     urls, fresh = _urls(task), False
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
         for index in range(len(urls)):
             try:
-                paths.append(await _async_save(http, urls[index], folder, task, index, on_progress))
+                paths.append(await _async_save(http, urls[index], index, to))
             except _Expired as expired:
                 if fresh:
                     raise expired.error from None
                 answer = await get_task.asyncio(task.task_id, client=client)
                 urls, fresh = _refreshed(answer, task), True
                 try:
-                    paths.append(
-                        await _async_save(http, urls[index], folder, task, index, on_progress)
-                    )
+                    paths.append(await _async_save(http, urls[index], index, to))
                 except _Expired as again:
                     raise again.error from None
     return paths
 
 
-async def _async_save(
-    http: httpx.AsyncClient,
-    url: str,
-    folder: Path,
-    task: Task,
-    index: int,
-    on_progress: ProgressCallback | None,
-) -> Path:
+async def _async_save(http: httpx.AsyncClient, url: str, index: int, to: _Destination) -> Path:
     try:
         async with http.stream("GET", url) as response:
             if response.status_code >= 400:
                 await response.aread()
-                error = error_from_response(response)
-                raise _Expired(error) if response.status_code in _EXPIRED else error
-            content_type = response.headers.get("content-type", "")
-            target = folder / _safe_name(task.task_id, index, url, content_type)
-            with _Partial(target) as partial:
+            target = to.target(response, url, index)
+            with _Partial(target, _total(response), to.on_progress) as partial:
                 async for data in response.aiter_bytes():
-                    partial.write(data, _total(response), on_progress)
+                    partial.write(data)
     except httpx.TransportError as error:
         raise APIConnectionError(f"Downloading {url} failed: {error}") from None
     return target
+
+
+@dataclass(frozen=True)
+class _Destination:
+    """Where a task's results are saved, and who hears of the bytes written."""
+
+    folder: Path
+    task: Task
+    on_progress: ProgressCallback | None
+
+    @classmethod
+    def made(
+        cls, dest_dir: str | os.PathLike[str], task: Task, on_progress: ProgressCallback | None
+    ) -> _Destination:
+        """The destination, its folder created if missing."""
+        folder = Path(dest_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder, task, on_progress)
+
+    def target(self, response: httpx.Response, url: str, index: int) -> Path:
+        """Where a result is saved; raises the typed error of a refused download (read already)."""
+        if response.status_code >= 400:
+            error = error_from_response(response)
+            raise _Expired(error) if response.status_code in _EXPIRED else error
+        content_type = response.headers.get("content-type", "")
+        return self.folder / _safe_name(self.task.task_id, index, url, content_type)
 
 
 def _total(response: httpx.Response) -> int | None:
@@ -196,8 +201,10 @@ def _total(response: httpx.Response) -> int | None:
 class _Partial:
     """A temporary file beside ``target``, renamed onto it only when writing finished."""
 
-    def __init__(self, target: Path) -> None:
-        self.target = target
+    def __init__(
+        self, target: Path, total: int | None, on_progress: ProgressCallback | None
+    ) -> None:
+        self.target, self.total, self.on_progress = target, total, on_progress
         self.done = 0
         handle, name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
@@ -208,11 +215,11 @@ class _Partial:
     def __enter__(self) -> _Partial:
         return self
 
-    def write(self, data: bytes, total: int | None, on_progress: ProgressCallback | None) -> None:
+    def write(self, data: bytes) -> None:
         self.file.write(data)
         self.done += len(data)
-        if on_progress is not None:
-            on_progress(self.target, self.done, total)
+        if self.on_progress is not None:
+            self.on_progress(self.target, self.done, self.total)
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self.file.close()
@@ -220,14 +227,3 @@ class _Partial:
             os.replace(self.temporary, self.target)
         else:
             self.temporary.unlink(missing_ok=True)
-
-
-def _write(
-    target: Path,
-    chunks: Iterator[bytes],
-    total: int | None,
-    on_progress: ProgressCallback | None,
-) -> None:
-    with _Partial(target) as partial:
-        for data in chunks:
-            partial.write(data, total, on_progress)

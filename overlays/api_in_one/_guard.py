@@ -96,23 +96,24 @@ class CreditGuard:
         name = facts.command or facts.operation_id
         with self._lock:
             if cost is None:
-                raise CreditLimitError(
+                raise self._refusal(
                     f"Refused {name} with model {body.get('model')!r}: the spec states no cost "
                     f"for it, so the {self.limit:g}-credit limit cannot be kept.",
-                    limit=self.limit,
-                    committed=self.committed,
                     estimate=None,
                 )
             if self.committed + cost > self.limit:
-                raise CreditLimitError(
+                raise self._refusal(
                     f"Refused {name}: {cost:g} credits on top of {self.committed:g} spent or in "
                     f"flight would pass the {self.limit:g}-credit limit.",
-                    limit=self.limit,
-                    committed=self.committed,
                     estimate=cost,
                 )
             self.committed += cost
         return cost
+
+    def _refusal(self, message: str, *, estimate: float | None) -> CreditLimitError:
+        return CreditLimitError(
+            message, limit=self.limit, committed=self.committed, estimate=estimate
+        )
 
     def release(self, cost: float) -> None:
         """Uncount a reserved create that certainly created nothing."""

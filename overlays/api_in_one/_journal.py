@@ -274,14 +274,15 @@ class SqliteJournal:
         return f"SqliteJournal({str(self.path)!r})"
 
     def _mark_interrupted(self) -> None:
-        found = [
-            LineRecord.from_json(row[0])
-            for row in self._db.execute("SELECT record FROM lines WHERE state = ?", (SENDING,))
-        ]
+        found = self._in_state(SENDING)
         with self._transaction():
             for record in found:
                 record.state, record.error = UNKNOWN, dict(INTERRUPTED)
                 self._write(record)
+
+    def _in_state(self, state: str) -> list[LineRecord]:
+        rows = self._db.execute("SELECT record FROM lines WHERE state = ?", (state,))
+        return [LineRecord.from_json(row[0]) for row in rows]
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -334,10 +335,7 @@ class SqliteJournal:
 
     def resend_unknown(self) -> int:
         """Make the unknown lines pending again; returns how many."""
-        found = [
-            LineRecord.from_json(row[0])
-            for row in self._db.execute("SELECT record FROM lines WHERE state = ?", (UNKNOWN,))
-        ]
+        found = self._in_state(UNKNOWN)
         with self._transaction():
             for record in found:
                 # Its estimate is counted again when it is sent: it was charged once at most.

@@ -12,10 +12,11 @@ from rich.console import Console
 from .._errors import ApiInOneError
 from ..conformance import ConformanceReport, run_conformance
 from ._output import print_json
+from ._usage import UsageError
 
 __all__ = ["add_conformance_command"]
 
-EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DRIFT = 0, 1
 
 
 def _credits(text: str) -> float:
@@ -83,7 +84,6 @@ def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> N
 
 
 def _conformance(args: argparse.Namespace, console: Console) -> int:
-    errors = Console(stderr=True, highlight=False)
     try:
         report = run_conformance(
             args.base_url,
@@ -94,11 +94,9 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
             task_timeout=args.task_timeout,
         )
     except ApiInOneError as error:
-        errors.print(f"aio: error: {error.message}", markup=False)
-        return EXIT_USAGE
+        raise UsageError(error.message) from None
     except ValueError as error:
-        errors.print(f"aio: error: {error}", markup=False)
-        return EXIT_USAGE
+        raise UsageError(str(error)) from None
     markdown, data = report.write(args.report)
     if args.json:
         print_json(console, report.to_dict())

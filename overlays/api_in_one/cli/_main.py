@@ -30,14 +30,11 @@ from ._options import (
     create_commands,
 )
 from ._output import TaskProgress, echo_stream, print_json, printable, shown
+from ._usage import UsageError
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad configuration found after parsing (exit 2)."""
 
 
 def _parser() -> argparse.ArgumentParser:
