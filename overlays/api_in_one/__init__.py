@@ -36,7 +36,8 @@ from ._errors import (
     TaskTimeoutError,
 )
 from ._guard import CreditGuard
-from ._journal import JournalError, JournalSummary, LineRecord, SqliteJournal, open_journal
+from ._journal import JournalError, JournalSummary, LineRecord, SqliteJournal
+from ._open_journal import open_journal
 from ._polling import (
     as_completed,
     async_as_completed,

@@ -43,8 +43,8 @@ from ._journal import (
     Journal,
     JournalSummary,
     LineRecord,
-    open_journal,
 )
+from ._open_journal import open_journal
 from ._operations import OperationFacts, operation
 from ._polling import as_completed, async_as_completed
 from ._tasks import SUCCESS, task_id_of

@@ -5,7 +5,8 @@ A line moves ``pending`` -> ``sending`` (recorded before the create leaves)
 ``done`` or ``failed``. A line whose create may have reached the server
 without its answer being recorded becomes ``unknown`` and is never sent
 again on its own. ``SqliteJournal`` (the default) serves one run at a time;
-``RedisJournal`` (``_redis_journal``) serves many workers at once.
+``RedisJournal`` (``_redis_journal``) serves many workers at once;
+``open_journal`` (``_open_journal``) picks one by its address.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ __all__ = [
     "LineRecord",
     "SqliteJournal",
     "body_hash",
-    "open_journal",
 ]
 
 PENDING, SENDING, CREATED, DONE, FAILED, UNKNOWN = (
@@ -418,20 +418,3 @@ def _check_same(known: LineRecord, new: LineRecord) -> None:
             f"custom_id {new.custom_id!r} has a different operation or body than the journal "
             "recorded: use a new journal (or a new custom_id) for a changed input"
         )
-
-
-def open_journal(
-    location: str | os.PathLike[str], *, lease: float = 30.0, read_only: bool = False
-) -> Journal:
-    """The journal at a SQLite path, or at a ``redis://`` URL (``#name`` picks the batch).
-
-    ``lease`` is how long a Redis worker that stopped answering keeps its
-    lines before another takes them over. A ``read_only`` journal may be
-    read while a run is going; it only answers ``records`` and ``summary``.
-    """
-    text = os.fspath(location)
-    if text.startswith(("redis://", "rediss://", "unix://")):
-        from ._redis_journal import RedisJournal
-
-        return RedisJournal(text, lease=lease, read_only=read_only)
-    return SqliteJournal(text, read_only=read_only)

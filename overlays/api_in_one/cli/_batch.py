@@ -17,7 +17,8 @@ from .. import _client
 from .._batch import BatchProgress, BatchReport, run_batch
 from .._batch_files import estimate_batch
 from .._errors import ApiInOneError
-from .._journal import DONE, FAILED, UNKNOWN, JournalSummary, open_journal
+from .._journal import DONE, FAILED, UNKNOWN, JournalSummary
+from .._open_journal import open_journal
 from ._output import print_json
 
 __all__ = ["add_batch_commands"]
