@@ -19,8 +19,15 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from ._errors import APIConnectionError, ApiInOneError, error_from_response
+from ._errors import (
+    REQUEST_ID_HEADER,
+    APIConnectionError,
+    ApiInOneError,
+    error_from_response,
+    new_request_id,
+)
 from ._operations import operations
+from ._task_log import last_request_id
 from ._tracing import traced_async_download, traced_download
 
 __all__ = ["async_download_results", "download_results"]
@@ -30,10 +37,14 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _EXPIRED = frozenset({403, 404})
 
 
-def _urls(task: Task) -> list[str]:
+def _urls(client: AuthenticatedClient, task: Task) -> list[str]:
     urls = task.response
     if not isinstance(urls, list) or not urls:
-        raise ApiInOneError(f"Task {task.task_id} has no result URLs (status {task.status})")
+        raise ApiInOneError(
+            f"Task {task.task_id} has no result URLs (status {task.status}): download a task "
+            "after it succeeded.",
+            request_id=last_request_id(client, task.task_id),
+        )
     return urls
 
 
@@ -66,10 +77,10 @@ class _Expired(Exception):
         self.error = error
 
 
-def _refreshed(answer: object, task: Task) -> list[str]:
+def _refreshed(client: AuthenticatedClient, answer: object, task: Task) -> list[str]:
     if not isinstance(answer, TaskStatusResponse):
         raise ApiInOneError(f"Unexpected answer fetching task {task.task_id}: {answer!r:.200}")
-    return _urls(answer.data)
+    return _urls(client, answer.data)
 
 
 def _timeout(client: AuthenticatedClient) -> httpx.Timeout:
@@ -88,13 +99,14 @@ def download_results(
 
     Files are named from the task id, their position and their URL's extension.
     Each is written to a temporary file beside its final name and renamed when
-    complete. The API key is never sent to the result host.
+    complete. The API key is never sent to the result host; each request there
+    carries its own ``X-Request-Id``, which its errors quote.
     """
     folder = Path(dest_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
-    urls, fresh = _urls(task), False
+    urls, fresh = _urls(client, task), False
     with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
         for index in range(len(urls)):
             try:
@@ -102,7 +114,10 @@ def download_results(
             except _Expired as expired:
                 if fresh:
                     raise expired.error from None
-                urls, fresh = _refreshed(get_task.sync(task.task_id, client=client), task), True
+                urls, fresh = (
+                    _refreshed(client, get_task.sync(task.task_id, client=client), task),
+                    True,
+                )
                 try:
                     paths.append(_save(http, urls[index], folder, task, index, on_progress))
                 except _Expired as again:
@@ -118,17 +133,21 @@ def _save(
     index: int,
     on_progress: ProgressCallback | None,
 ) -> Path:
+    # The storage host may not know the header, but its errors then quote the client's id.
+    request_id = new_request_id()
     try:
-        with http.stream("GET", url) as response:
+        with http.stream("GET", url, headers={REQUEST_ID_HEADER: request_id}) as response:
             if response.status_code >= 400:
                 response.read()
-                error = error_from_response(response)
+                error = error_from_response(response, request_id=request_id)
                 raise _Expired(error) if response.status_code in _EXPIRED else error
             content_type = response.headers.get("content-type", "")
             target = folder / _safe_name(task.task_id, index, url, content_type)
             _write(target, response.iter_bytes(), _total(response), on_progress)
     except httpx.TransportError as error:
-        raise APIConnectionError(f"Downloading {url} failed: {error}") from None
+        raise APIConnectionError(
+            f"Downloading {url} failed: {error}", request_id=request_id
+        ) from None
     return target
 
 
@@ -145,7 +164,7 @@ async def async_download_results(
     os.makedirs(folder, exist_ok=True)
     paths = []
     timeout = client.get_async_httpx_client().timeout
-    urls, fresh = _urls(task), False
+    urls, fresh = _urls(client, task), False
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
         for index in range(len(urls)):
             try:
@@ -154,7 +173,7 @@ async def async_download_results(
                 if fresh:
                     raise expired.error from None
                 answer = await get_task.asyncio(task.task_id, client=client)
-                urls, fresh = _refreshed(answer, task), True
+                urls, fresh = _refreshed(client, answer, task), True
                 try:
                     paths.append(
                         await _async_save(http, urls[index], folder, task, index, on_progress)
@@ -172,11 +191,13 @@ async def _async_save(
     index: int,
     on_progress: ProgressCallback | None,
 ) -> Path:
+    # The storage host may not know the header, but its errors then quote the client's id.
+    request_id = new_request_id()
     try:
-        async with http.stream("GET", url) as response:
+        async with http.stream("GET", url, headers={REQUEST_ID_HEADER: request_id}) as response:
             if response.status_code >= 400:
                 await response.aread()
-                error = error_from_response(response)
+                error = error_from_response(response, request_id=request_id)
                 raise _Expired(error) if response.status_code in _EXPIRED else error
             content_type = response.headers.get("content-type", "")
             target = folder / _safe_name(task.task_id, index, url, content_type)
@@ -184,7 +205,9 @@ async def _async_save(
                 async for data in response.aiter_bytes():
                     partial.write(data, _total(response), on_progress)
     except httpx.TransportError as error:
-        raise APIConnectionError(f"Downloading {url} failed: {error}") from None
+        raise APIConnectionError(
+            f"Downloading {url} failed: {error}", request_id=request_id
+        ) from None
     return target
 
 
