@@ -407,3 +407,19 @@ async def test_a_refused_create_has_no_request_id_for_nothing_was_sent_async(
         with pytest.raises(aio.CreditLimitError, match="Nothing was sent") as raised:
             await create_image_generation.asyncio(client=client, body=CAT)
     _refused(raised.value, aio_mock)
+
+
+def test_a_batch_line_whose_task_failed_quotes_the_last_polls_request_id(
+    aio_mock: RunningMock, tmp_path: Path
+) -> None:
+    aio_mock.state.faults.fail_next_tasks = 1
+    source = tmp_path / "input.jsonl"
+    line = {"custom_id": "one", "operation": "image", "body": CAT.to_dict()}
+    source.write_text(json.dumps(line) + "\n")
+    seen = Seen()
+    with _watched(aio_mock, seen) as client:
+        out = tmp_path / "out.jsonl"
+        aio.run_batch(client, source, tmp_path / "journal.sqlite", out=out, poll_interval=0.02)
+    [row] = [json.loads(text) for text in out.read_text().splitlines()]
+    assert row["error"]["type"] == "TaskFailedError"
+    assert row["error"]["message"].endswith(f"(request id {seen.last('GET')})")
