@@ -47,6 +47,7 @@ from ._journal import (
 from ._open_journal import open_journal
 from ._operations import OperationFacts, operation
 from ._polling import as_completed, async_as_completed
+from ._task_log import last_request_id
 from ._tasks import SUCCESS, task_id_of
 
 __all__ = ["BatchProgress", "BatchReport", "async_run_batch", "run_batch"]
@@ -232,7 +233,8 @@ class _Run:
         record.results = task.response if isinstance(task.response, list) else []
         if task.status.upper() != SUCCESS:
             message = task.error_message if isinstance(task.error_message, str) else None
-            error = TaskFailedError(task.task_id, task.status, message, task)
+            last_poll = last_request_id(self.client, task.task_id)
+            error = TaskFailedError(task.task_id, task.status, message, task, request_id=last_poll)
             record.error = _error(error)
             self.end(record, FAILED, change)
             return False

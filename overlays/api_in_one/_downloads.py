@@ -20,8 +20,15 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from ._errors import APIConnectionError, ApiInOneError, error_from_response
+from ._errors import (
+    REQUEST_ID_HEADER,
+    APIConnectionError,
+    ApiInOneError,
+    error_from_response,
+    new_request_id,
+)
 from ._operations import operations
+from ._task_log import last_request_id
 from ._tracing import traced_async_download, traced_download
 
 __all__ = ["async_download_results", "download_results"]
@@ -31,10 +38,14 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _EXPIRED = frozenset({403, 404})
 
 
-def _urls(task: Task) -> list[str]:
+def _urls(client: AuthenticatedClient, task: Task) -> list[str]:
     urls = task.response
     if not isinstance(urls, list) or not urls:
-        raise ApiInOneError(f"Task {task.task_id} has no result URLs (status {task.status})")
+        raise ApiInOneError(
+            f"Task {task.task_id} has no result URLs (status {task.status}): download a task "
+            "after it succeeded.",
+            request_id=last_request_id(client, task.task_id),
+        )
     return urls
 
 
@@ -67,10 +78,10 @@ class _Expired(Exception):
         self.error = error
 
 
-def _refreshed(answer: object, task: Task) -> list[str]:
+def _refreshed(client: AuthenticatedClient, answer: object, task: Task) -> list[str]:
     if not isinstance(answer, TaskStatusResponse):
         raise ApiInOneError(f"Unexpected answer fetching task {task.task_id}: {answer!r:.200}")
-    return _urls(answer.data)
+    return _urls(client, answer.data)
 
 
 def _timeout(client: AuthenticatedClient) -> httpx.Timeout:
@@ -94,7 +105,7 @@ def download_results(
     to = _Destination.made(dest_dir, task, on_progress)
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
-    urls, fresh = _urls(task), False
+    urls, fresh = _urls(client, task), False
     with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
         for index in range(len(urls)):
             try:
@@ -102,7 +113,8 @@ def download_results(
             except _Expired as expired:
                 if fresh:
                     raise expired.error from None
-                urls, fresh = _refreshed(get_task.sync(task.task_id, client=client), task), True
+                answer = get_task.sync(task.task_id, client=client)
+                urls, fresh = _refreshed(client, answer, task), True
                 try:
                     paths.append(_save(http, urls[index], index, to))
                 except _Expired as again:
@@ -111,16 +123,20 @@ def download_results(
 
 
 def _save(http: httpx.Client, url: str, index: int, to: _Destination) -> Path:
+    # The storage host may not know the header, but its errors then quote the client's id.
+    request_id = new_request_id()
     try:
-        with http.stream("GET", url) as response:
+        with http.stream("GET", url, headers={REQUEST_ID_HEADER: request_id}) as response:
             if response.status_code >= 400:
                 response.read()
-            target = to.target(response, url, index)
+            target = to.target(response, url, index, request_id)
             with _Partial(target, _total(response), to.on_progress) as partial:
                 for data in response.iter_bytes():
                     partial.write(data)
     except httpx.TransportError as error:
-        raise APIConnectionError(f"Downloading {url} failed: {error}") from None
+        raise APIConnectionError(
+            f"Downloading {url} failed: {error}", request_id=request_id
+        ) from None
     return target
 
 
@@ -136,7 +152,7 @@ async def async_download_results(
     to = _Destination.made(dest_dir, task, on_progress)
     paths = []
     timeout = client.get_async_httpx_client().timeout
-    urls, fresh = _urls(task), False
+    urls, fresh = _urls(client, task), False
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
         for index in range(len(urls)):
             try:
@@ -145,7 +161,7 @@ async def async_download_results(
                 if fresh:
                     raise expired.error from None
                 answer = await get_task.asyncio(task.task_id, client=client)
-                urls, fresh = _refreshed(answer, task), True
+                urls, fresh = _refreshed(client, answer, task), True
                 try:
                     paths.append(await _async_save(http, urls[index], index, to))
                 except _Expired as again:
@@ -154,16 +170,19 @@ async def async_download_results(
 
 
 async def _async_save(http: httpx.AsyncClient, url: str, index: int, to: _Destination) -> Path:
+    request_id = new_request_id()
     try:
-        async with http.stream("GET", url) as response:
+        async with http.stream("GET", url, headers={REQUEST_ID_HEADER: request_id}) as response:
             if response.status_code >= 400:
                 await response.aread()
-            target = to.target(response, url, index)
+            target = to.target(response, url, index, request_id)
             with _Partial(target, _total(response), to.on_progress) as partial:
                 async for data in response.aiter_bytes():
                     partial.write(data)
     except httpx.TransportError as error:
-        raise APIConnectionError(f"Downloading {url} failed: {error}") from None
+        raise APIConnectionError(
+            f"Downloading {url} failed: {error}", request_id=request_id
+        ) from None
     return target
 
 
@@ -184,10 +203,10 @@ class _Destination:
         folder.mkdir(parents=True, exist_ok=True)
         return cls(folder, task, on_progress)
 
-    def target(self, response: httpx.Response, url: str, index: int) -> Path:
+    def target(self, response: httpx.Response, url: str, index: int, request_id: str) -> Path:
         """Where a result is saved; raises the typed error of a refused download (read already)."""
         if response.status_code >= 400:
-            error = error_from_response(response)
+            error = error_from_response(response, request_id=request_id)
             raise _Expired(error) if response.status_code in _EXPIRED else error
         content_type = response.headers.get("content-type", "")
         return self.folder / _safe_name(self.task.task_id, index, url, content_type)

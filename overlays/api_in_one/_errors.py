@@ -7,6 +7,7 @@ Every message ends with what to do next and, when a request was sent, its reques
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, ClassVar
 
 import httpx
@@ -33,11 +34,33 @@ __all__ = [
     "error_from_envelope",
     "error_from_response",
     "excerpt",
+    "new_request_id",
+    "request_id_of",
 ]
 
 REQUEST_ID_HEADER = "X-Request-Id"
 """Sent with every API request (a fresh id unless the caller set one); the gateway may answer
 with its own id in the same header."""
+
+
+def new_request_id() -> str:
+    """A fresh id for a request's ``X-Request-Id`` header."""
+    return f"req_{os.urandom(16).hex()}"
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The id of the request ``response`` answers: the server's ``X-Request-Id``, else the one
+    the request carried."""
+    answered: str | None = response.headers.get(REQUEST_ID_HEADER)
+    if answered:
+        return answered
+    try:
+        request = response.request
+    except RuntimeError:  # a response made by hand, never sent
+        return None
+    sent: str | None = request.headers.get(REQUEST_ID_HEADER)
+    return sent
+
 
 _MAY_EXIST = " The request may have created a task: check before sending it again."
 _MAY_BE_CHARGED = " The request may have been charged: check the balance before sending it again."
@@ -164,7 +187,8 @@ class CreditLimitError(ApiInOneError):
 
     ``estimate`` is the create's cost from the spec (None when the spec does
     not say, which a guard cannot allow) and ``committed`` the credits
-    already spent or in flight under the same limit.
+    already spent or in flight under the same limit. It carries no request
+    id: the request never left the client, so no server has a record of it.
     """
 
     hint = "Nothing was sent: raise max_credits, or leave this create out."
@@ -204,14 +228,26 @@ class APIResponseValidationError(ApiInOneError):
 
 
 class TaskFailedError(ApiInOneError):
-    """A task ended ``FAILED``: ``task_id``, ``last_status``, ``error_message`` and the ``task``."""
+    """A task ended ``FAILED``: ``task_id``, ``last_status``, ``error_message`` and the ``task``.
+
+    ``request_id`` is that of the poll whose answer said ``FAILED`` (None when
+    the client did not come from ``connect()``/``aconnect()``).
+    """
 
     hint = "Read error_message; sending the request again creates a new task, charged again."
 
     def __init__(
-        self, task_id: str, last_status: str, error_message: str | None, task: Any
+        self,
+        task_id: str,
+        last_status: str,
+        error_message: str | None,
+        task: Any,
+        *,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(f"Task {task_id} failed: {error_message or 'no reason given'}.")
+        super().__init__(
+            f"Task {task_id} failed: {error_message or 'no reason given'}.", request_id=request_id
+        )
         self.task_id = task_id
         self.last_status = last_status
         self.error_message = error_message
@@ -219,12 +255,26 @@ class TaskFailedError(ApiInOneError):
 
 
 class TaskTimeoutError(ApiInOneError):
-    """A task did not finish before the deadline (it may still finish later)."""
+    """A task did not finish before the deadline (it may still finish later).
+
+    ``request_id`` is that of the last poll before the deadline (None when the
+    client did not come from ``connect()``/``aconnect()``).
+    """
 
     hint = "It may still finish: wait again with a longer timeout, or look it up later by its id."
 
-    def __init__(self, task_id: str, last_status: str | None, timeout: float) -> None:
-        super().__init__(f"Task {task_id} still {last_status or 'unknown'} after {timeout:g} s.")
+    def __init__(
+        self,
+        task_id: str,
+        last_status: str | None,
+        timeout: float,
+        *,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            f"Task {task_id} still {last_status or 'unknown'} after {timeout:g} s.",
+            request_id=request_id,
+        )
         self.task_id = task_id
         self.last_status = last_status
         self.error_message: str | None = None
@@ -232,10 +282,13 @@ class TaskTimeoutError(ApiInOneError):
 
 
 class StreamError(ApiInOneError):
-    """A chat stream failed after it started; ``partial_text`` holds what arrived."""
+    """A chat stream failed after it started; ``partial_text`` holds what arrived.
 
-    def __init__(self, message: str, *, partial_text: str) -> None:
-        super().__init__(message)
+    ``request_id`` is that of the request that opened the stream.
+    """
+
+    def __init__(self, message: str, *, partial_text: str, request_id: str | None = None) -> None:
+        super().__init__(message, request_id=request_id)
         self.partial_text = partial_text
 
 

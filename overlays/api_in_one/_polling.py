@@ -16,8 +16,9 @@ from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
 from ._client import ApiInOneClient
-from ._errors import ApiInOneError, TaskFailedError
+from ._errors import ApiInOneError, TaskFailedError, TaskTimeoutError
 from ._schedule import Schedule
+from ._task_log import last_request_id
 from ._tasks import FAILED, TaskLike, task_id_of
 from ._tracing import TaskWaits
 
@@ -56,6 +57,7 @@ def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
 
 
 def _seen(
+    client: AuthenticatedClient,
     schedule: Schedule,
     waits: TaskWaits,
     task: Task,
@@ -65,7 +67,15 @@ def _seen(
     """Tell the caller and the schedule of a poll's answer; True when the task finished."""
     if on_progress is not None:
         on_progress(task)
-    if not schedule.seen(task, sent):
+    try:
+        finished = schedule.seen(task, sent)
+    except TaskTimeoutError as late:
+        # The schedule knows the deadline, the client the id of the poll that found it passed.
+        request_id = last_request_id(client, late.task_id)
+        raise TaskTimeoutError(
+            late.task_id, late.last_status, late.timeout, request_id=request_id
+        ) from None
+    if not finished:
         return False
     waits.finished(task)
     return True
@@ -75,9 +85,15 @@ def _deduplicated(tasks: Iterable[TaskLike]) -> list[str]:
     return list(dict.fromkeys(task_id_of(task) for task in tasks))
 
 
-def _finish_one(task: Task) -> Task:
+def _finish_one(client: AuthenticatedClient, task: Task) -> Task:
     if task.status.upper() == FAILED:
-        raise TaskFailedError(task.task_id, task.status, _text(task.error_message), task)
+        raise TaskFailedError(
+            task.task_id,
+            task.status,
+            _text(task.error_message),
+            task,
+            request_id=last_request_id(client, task.task_id),
+        )
     return task
 
 
@@ -112,7 +128,7 @@ def as_completed(
             sent = time.monotonic()
             with waits.poll(task_id):
                 task = _data(get_task.sync(task_id, client=client), task_id)
-            if _seen(schedule, waits, task, sent, on_progress):
+            if _seen(client, schedule, waits, task, sent, on_progress):
                 yield task
 
 
@@ -135,7 +151,7 @@ async def async_as_completed(
             sent = time.monotonic()
             with waits.poll(task_id):
                 task = _data(await get_task.asyncio(task_id, client=client), task_id)
-            if _seen(schedule, waits, task, sent, on_progress):
+            if _seen(client, schedule, waits, task, sent, on_progress):
                 yield task
 
 
@@ -211,7 +227,7 @@ def wait_for_task(
         max_poll_interval=max_poll_interval,
         on_progress=on_progress,
     )
-    return _finish_one(finished)
+    return _finish_one(client, finished)
 
 
 async def async_wait_for_task(
@@ -235,4 +251,4 @@ async def async_wait_for_task(
             on_progress=on_progress,
         )
     ]
-    return _finish_one(finished[0])
+    return _finish_one(client, finished[0])

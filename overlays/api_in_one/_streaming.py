@@ -20,7 +20,13 @@ from api_in_one_client.models import (
 from api_in_one_client.types import UNSET
 
 from ._chunks import Frame, Layout, learn_frame, read_layout, scan
-from ._errors import ApiInOneError, StreamInterruptedError, StreamTimeoutError, error_from_envelope
+from ._errors import (
+    ApiInOneError,
+    StreamInterruptedError,
+    StreamTimeoutError,
+    error_from_envelope,
+    request_id_of,
+)
 from ._operations import of_kind
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
@@ -115,10 +121,12 @@ class _Decoder:
     and a UTF-8 byte order mark before the first line is dropped. The text
     and reasoning of a read are gathered in lists and added to the result
     once per read, before its chunks are yielded: ``result.text += piece``
-    for every chunk would copy the whole text each time.
+    for every chunk would copy the whole text each time. ``request_id``, that
+    of the request that opened the stream, goes into every error.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, request_id: str | None = None) -> None:
+        self.request_id = request_id
         self.result = ChatResult()
         self.done = False
         self._buffer = b""
@@ -313,7 +321,12 @@ class _Decoder:
             detail = payload["error"] if isinstance(payload["error"], dict) else {}
             code = detail.get("code")
             status = code if type(code) is int and 400 <= code <= 599 else 500
-            return error_from_envelope(status, payload, fallback="Error event in the chat stream")
+            return error_from_envelope(
+                status,
+                payload,
+                fallback="Error event in the chat stream",
+                request_id=self.request_id,
+            )
         return self.interrupted(f"event is not a chat completion chunk: {data[:80]!r}")
 
     def interrupted(self, reason: str) -> StreamInterruptedError:
@@ -322,6 +335,7 @@ class _Decoder:
         return StreamInterruptedError(
             f"Chat stream ended before [DONE] ({reason}) after {len(self.result.text)} characters",
             partial_text=self.result.text,
+            request_id=self.request_id,
         )
 
 
@@ -346,7 +360,9 @@ def _request(
 
 def _timeout(idle_timeout: float, decoder: _Decoder) -> StreamTimeoutError:
     return StreamTimeoutError(
-        f"No data from the chat stream for {idle_timeout:g} s", partial_text=decoder.result.text
+        f"No data from the chat stream for {idle_timeout:g} s",
+        partial_text=decoder.result.text,
+        request_id=decoder.request_id,
     )
 
 
@@ -360,7 +376,7 @@ class ChatStream:
 
     def __init__(self, response: httpx.Response, idle_timeout: float) -> None:
         self.response = response
-        self._decoder = _Decoder()
+        self._decoder = _Decoder(request_id_of(response))
         self._idle_timeout = idle_timeout
         self._chunks = self._iterate()
 
@@ -415,7 +431,7 @@ class AsyncChatStream:
 
     def __init__(self, response: httpx.Response, idle_timeout: float) -> None:
         self.response = response
-        self._decoder = _Decoder()
+        self._decoder = _Decoder(request_id_of(response))
         self._idle_timeout = idle_timeout
         self._chunks = self._iterate()
 
@@ -513,4 +529,5 @@ def _not_a_stream(response: httpx.Response) -> ApiInOneError | None:
         f"Expected an SSE stream, got {media_type or 'no content type'} "
         f"(HTTP {response.status_code})",
         status=response.status_code,
+        request_id=request_id_of(response),
     )

@@ -2,7 +2,8 @@
 
 Waiting uses it: tasks made by the same endpoint and model take about as
 long as each other, so the first of them to finish tells when to look at
-the rest, each counted from its own creation.
+the rest, each counted from its own creation. It also keeps the request id
+of the latest answer about each task, for the errors of a wait.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["TaskCreation", "TaskLog"]
+__all__ = ["TaskCreation", "TaskLog", "last_request_id"]
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,13 @@ class TaskCreation:
 
 
 class TaskLog:
-    """The most recent ``limit`` tasks a client created. Safe to share between threads."""
+    """The most recent ``limit`` tasks a client created, and the request ids of the latest
+    answers about ``limit`` tasks. Safe to share between threads."""
 
     def __init__(self, limit: int = 10_000) -> None:
         self.limit = limit
         self._created: dict[str, TaskCreation] = {}
+        self._answered: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -42,11 +45,26 @@ class TaskLog:
         """The creation of ``task_id``, or None when this client did not create it (lately)."""
         return self._created.get(task_id)
 
-    def record(self, request: httpx.Request, body: Any) -> str | None:
-        """Note the task a POST created, given its successful answer's decoded JSON; return its
-        id (None when the answer created no task)."""
-        task_id = _created_task_id(body) if request.method == "POST" else None
+    def last_request_id(self, task_id: str) -> str | None:
+        """The request id of the latest answer about ``task_id`` (its creation or a poll)."""
+        return self._answered.get(task_id)
+
+    def record(
+        self, request: httpx.Request, body: Any, request_id: str | None = None
+    ) -> str | None:
+        """Note a successful answer's decoded JSON: the task a POST created, and the answer's
+        ``request_id`` for the task it names. Return the created task's id (None when the
+        answer created no task)."""
+        task_id = _task_id_in(body)
         if task_id is None:
+            return None
+        if request_id is not None:
+            with self._lock:
+                self._answered.pop(task_id, None)  # to the end: the oldest go first
+                self._answered[task_id] = request_id
+                if len(self._answered) > self.limit:
+                    del self._answered[next(iter(self._answered))]
+        if request.method != "POST":
             return None
         creation = TaskCreation(time.monotonic(), f"{request.url.path} {_model(request)}")
         with self._lock:
@@ -56,8 +74,19 @@ class TaskLog:
         return task_id
 
 
-def _created_task_id(body: Any) -> str | None:
-    """The id in either shape of a task-created answer; None for any other answer (chat)."""
+def last_request_id(client: object, task_id: str) -> str | None:
+    """The request id of the latest answer about ``task_id`` through ``client``.
+
+    None when the client keeps no task log (it did not come from ``connect()``
+    or ``aconnect()``) or saw no answer about the task.
+    """
+    log = getattr(client, "task_log", None)
+    return log.last_request_id(task_id) if isinstance(log, TaskLog) else None
+
+
+def _task_id_in(body: Any) -> str | None:
+    """The id in either shape of an answer about a task (created, or its status); None for any
+    other answer (chat)."""
     inner = body.get("data", body) if isinstance(body, dict) else None
     if not isinstance(inner, dict) or "status" not in inner:
         return None

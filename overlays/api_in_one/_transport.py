@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-import os
 import random
 import re
 import time
@@ -34,6 +33,8 @@ from ._errors import (
     APITimeoutError,
     error_from_response,
     excerpt,
+    new_request_id,
+    request_id_of,
 )
 from ._operations import of_kind
 from ._task_log import TaskLog
@@ -97,7 +98,7 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 def _with_request_id(request: httpx.Request) -> httpx.Request:
     """Give the request an ``X-Request-Id`` unless the caller set one; its retries keep it."""
     if REQUEST_ID_HEADER not in request.headers:
-        request.headers[REQUEST_ID_HEADER] = f"req_{os.urandom(16).hex()}"
+        request.headers[REQUEST_ID_HEADER] = new_request_id()
     return request
 
 
@@ -340,8 +341,9 @@ class RetryTransport(httpx.BaseTransport):
                 raise decision.error
             if not decision.retry:
                 assert decision.response is not None
-                if self.task_log is not None:
-                    task_created(self.task_log.record(request, decision.body))
+                if self.task_log is not None and decision.body is not None:
+                    answered = request_id_of(decision.response)
+                    task_created(self.task_log.record(request, decision.body, answered))
                 return decision.response
             if decision.response is not None:
                 decision.response.close()
@@ -396,8 +398,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 raise decision.error
             if not decision.retry:
                 assert decision.response is not None
-                if self.task_log is not None:
-                    task_created(self.task_log.record(request, decision.body))
+                if self.task_log is not None and decision.body is not None:
+                    answered = request_id_of(decision.response)
+                    task_created(self.task_log.record(request, decision.body, answered))
                 return decision.response
             if decision.response is not None:
                 await decision.response.aclose()
