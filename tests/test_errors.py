@@ -386,6 +386,22 @@ def test_a_task_without_results_carries_the_id_of_the_answer_that_said_so(
     _check_seen(raised.value, seen, "GET")
 
 
+def test_the_task_log_forgets_the_request_id_of_a_task_that_succeeded(
+    aio_mock: RunningMock,
+) -> None:
+    """A batch of thousands of tasks keeps ids only for those that may still fail."""
+    aio_mock.state.faults.fail_next_tasks = 1
+    seen = Seen()
+    with _watched(aio_mock, seen) as client:
+        doomed, fine = _created(client), _created(client)
+        assert client.task_log.last_request_id(fine) == seen.last("POST")
+        aio.wait_for_tasks(
+            client, [doomed, fine], timeout=5, poll_interval=0.01, max_poll_interval=0.05
+        )
+        assert client.task_log.last_request_id(doomed) is not None
+        assert client.task_log.last_request_id(fine) is None
+
+
 def _refused(error: aio.CreditLimitError, mock: RunningMock) -> None:
     assert error.request_id is None
     assert "request id" not in str(error)

@@ -30,7 +30,11 @@ class TaskCreation:
 
 class TaskLog:
     """The most recent ``limit`` tasks a client created, and the request ids of the latest
-    answers about ``limit`` tasks. Safe to share between threads."""
+    answers about up to ``limit`` tasks that have not succeeded. Safe to share between threads.
+
+    A succeeded task's id is dropped: no error about it can follow, and a batch of
+    thousands of tasks would otherwise keep an id for each.
+    """
 
     def __init__(self, limit: int = 10_000) -> None:
         self.limit = limit
@@ -46,7 +50,8 @@ class TaskLog:
         return self._created.get(task_id)
 
     def last_request_id(self, task_id: str) -> str | None:
-        """The request id of the latest answer about ``task_id`` (its creation or a poll)."""
+        """The request id of the latest answer about ``task_id`` (its creation or a poll),
+        while it has not succeeded."""
         return self._answered.get(task_id)
 
     def record(
@@ -55,15 +60,16 @@ class TaskLog:
         """Note a successful answer's decoded JSON: the task a POST created, and the answer's
         ``request_id`` for the task it names. Return the created task's id (None when the
         answer created no task)."""
-        task_id = _task_id_in(body)
+        task_id, status = _task_in(body)
         if task_id is None:
             return None
         if request_id is not None:
             with self._lock:
                 self._answered.pop(task_id, None)  # to the end: the oldest go first
-                self._answered[task_id] = request_id
-                if len(self._answered) > self.limit:
-                    del self._answered[next(iter(self._answered))]
+                if status.upper() != "SUCCESS":
+                    self._answered[task_id] = request_id
+                    if len(self._answered) > self.limit:
+                        del self._answered[next(iter(self._answered))]
         if request.method != "POST":
             return None
         creation = TaskCreation(time.monotonic(), f"{request.url.path} {_model(request)}")
@@ -84,14 +90,16 @@ def last_request_id(client: object, task_id: str) -> str | None:
     return log.last_request_id(task_id) if isinstance(log, TaskLog) else None
 
 
-def _task_id_in(body: Any) -> str | None:
-    """The id in either shape of an answer about a task (created, or its status); None for any
-    other answer (chat)."""
+def _task_in(body: Any) -> tuple[str | None, str]:
+    """The id and status in either shape of an answer about a task (created, or its status);
+    no id for any other answer (chat)."""
     inner = body.get("data", body) if isinstance(body, dict) else None
     if not isinstance(inner, dict) or "status" not in inner:
-        return None
-    found = inner.get("task_id", inner.get("id"))
-    return found if isinstance(found, str) and found else None
+        return None, ""
+    found, status = inner.get("task_id", inner.get("id")), inner["status"]
+    return (found if isinstance(found, str) and found else None), (
+        status if isinstance(status, str) else ""
+    )
 
 
 def _model(request: httpx.Request) -> str:
