@@ -34,9 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check overlays tests scripts bench
 	$(BIN)/mypy overlays tests scripts bench
 
-# Two workers: most tests wait on the mock's clock or a subprocess, not the CPU.
+# Three workers on two cores: most tests wait on the mock's clock or a subprocess, not
+# the CPU, and a third worker fills those waits (about 90 s instead of 120 s here).
 test: $(STAMP) check-generated lint system-packages
-	$(BIN)/pytest -n 2 --dist worksteal
+	$(BIN)/pytest -n 3 --dist worksteal
 
 .PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
 

@@ -47,8 +47,8 @@ def settings(quick: bool, rounds: int | None) -> Settings:
             batch_tasks=12,
             batch_scale=0.02,
             batch_limit_per_minute=_batch.LIMIT,
-            journal_creates=50,
-            journal_lines=1_000,
+            journal_creates=20,
+            journal_lines=200,
             generate_runs=1,
         )
     return Settings(
