@@ -1,4 +1,4 @@
-"""The tour behind ``make demo``: every kind of task, chat, a batch, and errors handled.
+"""The tour behind ``make demo``: every kind of task, chat and tool calls, batches, errors.
 
 Each task operation of openapi.yaml runs once with its first request example,
 so an operation added to the spec joins the tour.
@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,12 +27,15 @@ from rich.table import Table
 from api_in_one_client import AuthenticatedClient, models
 from api_in_one_client.models import TaskCreated
 
+from .._batch import run_batch
 from .._client import connect
 from .._downloads import download_results
 from .._errors import InsufficientCreditsError, TaskFailedError
+from .._journal import DONE, FAILED
 from .._operations import OperationFacts, of_kind, operations
 from .._polling import as_completed, wait_for_task
 from .._streaming import stream_chat
+from .._tasks import SUCCESS
 from ._output import TaskProgress, echo_stream
 
 __all__ = ["run_demo"]
@@ -147,8 +152,10 @@ def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")
                 )
             )
 
+            _tool_call(console, client, steps)
             if mock is not None:
                 _batch(console, client, mock, steps)
+                _journaled(console, client, output / "batch", steps)
                 _errors(console, client, url, mock, steps)
     table = Table(title=f"api-in-one demo: {time.monotonic() - started:.0f} s")
     for column in ("step", "outcome", "detail"):
@@ -170,6 +177,57 @@ def _batch(console: Console, client: AuthenticatedClient, mock: Any, steps: list
         console.print(f"  {number:>2}/20  {task.task_id}  {task.status}")
     rate_limited = mock.stats.statuses[429] - before
     steps.append(Step(f"batch of 20 {sample.name}", "all finished", f"{rate_limited} x 429"))
+
+
+def _tool_call(console: Console, client: AuthenticatedClient, steps: list[Step]) -> None:
+    """The spec's chat example with ``tools``: the call, its result sent back, the answer."""
+    chat = of_kind("chat")
+    body = next((dict(e) for e in chat.examples.values() if "tools" in e), None)
+    if body is None:
+        return
+    console.rule("A tool call: asked for, answered, used")
+    with stream_chat(client, body) as stream:
+        asked = stream.until_done()
+    if not asked.tool_calls:
+        steps.append(Step("tool call", asked.finish_reason or "?", "no call was asked for"))
+        return
+    call = asked.tool_calls[0]
+    name, arguments = call.function.name, call.function.arguments  # type: ignore[union-attr]
+    console.print(f"  the model calls {name}({arguments})", markup=False)
+    messages = [
+        *body["messages"],
+        {"role": "assistant", "content": None, "tool_calls": [call.to_dict()]},
+        {"role": "tool", "tool_call_id": call.id, "content": json.dumps({"answer": 42})},
+    ]
+    with stream_chat(client, {**body, "messages": messages}) as stream:
+        answered = echo_stream(console, stream)
+    steps.append(Step(f"tool call ({name})", answered.finish_reason or "?", answered.text[:40]))
+
+
+def _journaled(
+    console: Console, client: AuthenticatedClient, folder: Path, steps: list[Step]
+) -> None:
+    """A batch file run with a journal and a credit cap, then resumed with a higher cap."""
+    sample = _samples()[0]
+    console.rule(f"A journalled batch of 5 {sample.name} from a file, capped, then resumed")
+    shutil.rmtree(folder, ignore_errors=True)  # each tour starts a new batch
+    folder.mkdir(parents=True)
+    lines = folder / "input.jsonl"
+    with lines.open("w") as file:
+        for n in range(5):
+            body = {**sample.body, **_varied(sample, f"A harbour at dusk, take {n}")}
+            line = {"custom_id": f"take-{n}", "operation": sample.operation.operation_id}
+            file.write(json.dumps({**line, "body": body}) + "\n")
+    journal, out = folder / "journal.sqlite", folder / "output.jsonl"
+    for cap in (3 * sample.cost, 5 * sample.cost):
+        report = run_batch(client, lines, journal, out=out, max_credits=cap, poll_interval=0.2)
+        summary = report.summary
+        console.print(
+            f"  cap {cap:g} credits: {summary.count(DONE)} done, "
+            f"{summary.count(FAILED)} refused unsent, {summary.spent:g} credits spent"
+        )
+    done = sum(json.loads(row)["task_status"] == SUCCESS for row in out.read_text().splitlines())
+    steps.append(Step("journalled batch of 5", f"{done} done", f"resumed; see {out}"))
 
 
 def _errors(
