@@ -8,10 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 import api_in_one as aio
 from api_in_one import aconnect, connect
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
+from api_in_one.mock._server import _serving
 from api_in_one_client.api.images import create_image_generation
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import ImageGenerationRequest, Task, TaskCreated
@@ -439,3 +441,51 @@ def test_a_batch_line_whose_task_failed_quotes_the_last_polls_request_id(
     [row] = [json.loads(text) for text in out.read_text().splitlines()]
     assert row["error"]["type"] == "TaskFailedError"
     assert row["error"]["message"].endswith(f"(request id {seen.last('GET')})")
+
+
+class _SilentGateway:
+    """A gateway whose answers carry no ``X-Request-Id``: every task it knows has failed.
+
+    ``sent`` holds the request ids it was sent, in order.
+    """
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert scope["type"] == "http"
+        self.sent.append(dict(scope["headers"])[b"x-request-id"].decode())
+        task = {"task_id": "n1_quiet", "status": "FAILED", "error_message": "no"}
+        body = json.dumps({"code": 200, "message": "success", "data": task}).encode()
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture
+def silent_gateway() -> Iterator[tuple[str, _SilentGateway]]:
+    gateway = _SilentGateway()
+    with _serving(gateway, "127.0.0.1", 0) as base_url:
+        yield base_url, gateway
+
+
+def test_a_task_error_quotes_the_id_the_client_sent_when_the_server_sends_none(
+    silent_gateway: tuple[str, _SilentGateway],
+) -> None:
+    base_url, gateway = silent_gateway
+    client = connect(DEMO_KEY, base_url=base_url)
+    with client, pytest.raises(aio.TaskFailedError) as raised:
+        aio.wait_for_task(client, "n1_quiet", poll_interval=0.01)
+    assert raised.value.request_id == gateway.sent[-1]
+
+
+@pytest.mark.anyio
+async def test_a_task_error_quotes_the_id_the_client_sent_async(
+    silent_gateway: tuple[str, _SilentGateway],
+) -> None:
+    base_url, gateway = silent_gateway
+    client = aconnect(DEMO_KEY, base_url=base_url)
+    async with client:
+        with pytest.raises(aio.TaskFailedError) as raised:
+            await aio.async_wait_for_task(client, "n1_quiet", poll_interval=0.01)
+    assert raised.value.request_id == gateway.sent[-1]

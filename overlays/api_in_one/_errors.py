@@ -48,16 +48,21 @@ def new_request_id() -> str:
     return f"req_{os.urandom(16).hex()}"
 
 
-def request_id_of(response: httpx.Response) -> str | None:
+def request_id_of(response: httpx.Response, request: httpx.Request | None = None) -> str | None:
     """The id of the request ``response`` answers: the server's ``X-Request-Id``, else the one
-    the request carried."""
+    the request carried.
+
+    Pass ``request`` where the answer is not yet tied to it: inside a transport, httpx
+    sets ``response.request`` only once the transport has returned.
+    """
     answered: str | None = response.headers.get(REQUEST_ID_HEADER)
     if answered:
         return answered
-    try:
-        request = response.request
-    except RuntimeError:  # a response made by hand, never sent
-        return None
+    if request is None:
+        try:
+            request = response.request
+        except RuntimeError:  # a response made by hand, never sent
+            return None
     sent: str | None = request.headers.get(REQUEST_ID_HEADER)
     return sent
 

@@ -22,7 +22,7 @@ import httpx
 
 from api_in_one_client.models import Task
 
-from ._errors import REQUEST_ID_HEADER, ApiInOneError
+from ._errors import ApiInOneError, request_id_of
 from ._logs import logger
 
 try:
@@ -100,7 +100,7 @@ def _request_span(request: httpx.Request) -> AbstractContextManager[Any]:
 
 
 def _answered(request: httpx.Request, response: httpx.Response, started: float, span: Any) -> None:
-    request_id = response.headers.get(REQUEST_ID_HEADER) or request.headers.get(REQUEST_ID_HEADER)
+    request_id = request_id_of(response, request)
     logger.info(
         "%s %s -> %d in %.2f s (request id %s)",
         request.method,

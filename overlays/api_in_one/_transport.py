@@ -178,8 +178,7 @@ def invalid_answer(
         f"{request.url.path}: {excerpt(response.text)}",
         status=response.status_code,
         body=response.text[:500],
-        request_id=response.headers.get(REQUEST_ID_HEADER)
-        or request.headers.get(REQUEST_ID_HEADER),
+        request_id=request_id_of(response, request),
         may_have_created_task=request.method not in _IDEMPOTENT,
         charged_only=_is_chat(request),
     )
@@ -342,7 +341,7 @@ class RetryTransport(httpx.BaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None and decision.body is not None:
-                    answered = request_id_of(decision.response)
+                    answered = request_id_of(decision.response, request)
                     task_created(self.task_log.record(request, decision.body, answered))
                 return decision.response
             if decision.response is not None:
@@ -399,7 +398,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if not decision.retry:
                 assert decision.response is not None
                 if self.task_log is not None and decision.body is not None:
-                    answered = request_id_of(decision.response)
+                    answered = request_id_of(decision.response, request)
                     task_created(self.task_log.record(request, decision.body, answered))
                 return decision.response
             if decision.response is not None:
