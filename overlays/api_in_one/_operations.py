@@ -163,7 +163,17 @@ def of_kind(kind: str, spec: Mapping[str, Any] | None = None) -> OperationFacts:
 
     Raises ``KeyError`` unless the spec has exactly one.
     """
-    found = [facts for facts in operations(spec) if facts.kind == kind]
+    return _default_of_kind(kind) if spec is None else _one_of_kind(kind, operations(spec))
+
+
+@functools.cache
+def _default_of_kind(kind: str) -> OperationFacts:
+    # The transport asks on every POST; the bundled spec's answer never changes.
+    return _one_of_kind(kind, operations())
+
+
+def _one_of_kind(kind: str, found_in: tuple[OperationFacts, ...]) -> OperationFacts:
+    found = [facts for facts in found_in if facts.kind == kind]
     if len(found) != 1:
         raise KeyError(f"openapi.yaml has {len(found)} operations of kind {kind!r}, not one")
     return found[0]
