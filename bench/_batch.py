@@ -25,7 +25,7 @@ from typing import Any
 
 from api_in_one import ApiInOneClient, TokenBucket, as_completed, connect, task_id_of
 from api_in_one._operations import operations
-from api_in_one._tasks import is_finished
+from api_in_one._task_status import is_finished
 from api_in_one.mock import MockConfig, RunningMock, serve
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import TaskStatusResponse

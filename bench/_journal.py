@@ -29,9 +29,9 @@ from typing import Any
 import httpx
 
 from api_in_one import BatchProgress, SqliteJournal, connect, run_batch, wait_for_tasks
-from api_in_one._batch import _Run
-from api_in_one._batch_files import read_batch
 from api_in_one._operations import operation
+from api_in_one.batch._files import read_batch
+from api_in_one.batch._runner import _Run
 from api_in_one.mock import DEMO_KEY, MockConfig, serve
 from api_in_one_client import models
 

@@ -27,8 +27,8 @@ from api_in_one import (
     open_journal,
     run_batch,
 )
-from api_in_one._batch_files import read_batch
 from api_in_one._operations import operation
+from api_in_one.batch._files import read_batch
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 from api_in_one_client.api.images import create_image_generation
 from api_in_one_client.models import ImageGenerationRequest

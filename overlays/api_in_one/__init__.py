@@ -11,11 +11,8 @@ with ``aconnect()``::
     paths = download_results(client, wait_for_task(client, created), "out")
 """
 
-from ._batch import BatchProgress, BatchReport, async_run_batch, run_batch
-from ._batch_files import BatchEstimate, BatchInputError, estimate_batch
 from ._budget import RateBudget, TokenBucket
 from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
-from ._downloads import async_download_results, download_results
 from ._errors import (
     APIConnectionError,
     ApiInOneError,
@@ -36,21 +33,35 @@ from ._errors import (
     TaskTimeoutError,
 )
 from ._guard import CreditGuard
-from ._journal import JournalError, JournalSummary, LineRecord, SqliteJournal
-from ._open_journal import open_journal
-from ._polling import (
+from ._redis_budget import RedisRateBudget
+from ._task_log import TaskCreation, TaskLog
+from ._task_status import task_id_of
+from .batch import (
+    BatchEstimate,
+    BatchInputError,
+    BatchProgress,
+    BatchReport,
+    JournalError,
+    JournalSummary,
+    LineRecord,
+    RedisJournal,
+    SqliteJournal,
+    async_run_batch,
+    estimate_batch,
+    open_journal,
+    run_batch,
+)
+from .chat import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
+from .tasks import (
     as_completed,
     async_as_completed,
+    async_download_results,
     async_wait_for_task,
     async_wait_for_tasks,
+    download_results,
     wait_for_task,
     wait_for_tasks,
 )
-from ._redis_budget import RedisRateBudget
-from ._redis_journal import RedisJournal
-from ._streaming import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
-from ._task_log import TaskCreation, TaskLog
-from ._tasks import task_id_of
 
 __all__ = [
     "DEFAULT_BASE_URL",

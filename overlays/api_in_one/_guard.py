@@ -21,7 +21,7 @@ import httpx
 
 from ._errors import ApiInOneError, CreditLimitError
 from ._operations import OperationFacts, operations
-from ._tasks import is_finished
+from ._task_status import is_finished
 
 __all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport", "paid_operation"]
 

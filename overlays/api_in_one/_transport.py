@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._operations import of_kind
 from ._task_log import TaskLog
-from ._tracing import (
+from ._telemetry import (
     budget_waited,
     retrying,
     task_created,

@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import _client
-from .._batch import BatchProgress, BatchReport, run_batch
-from .._batch_files import estimate_batch
 from .._errors import ApiInOneError
-from .._journal import DONE, FAILED, UNKNOWN, JournalSummary
-from .._open_journal import open_journal
+from ..batch._files import estimate_batch
+from ..batch._journal import DONE, FAILED, UNKNOWN, JournalSummary
+from ..batch._open import open_journal
+from ..batch._runner import BatchProgress, BatchReport, run_batch
 from ._output import print_json
 
 __all__ = ["add_batch_commands"]

@@ -27,15 +27,15 @@ from rich.table import Table
 from api_in_one_client import AuthenticatedClient, models
 from api_in_one_client.models import TaskCreated
 
-from .._batch import run_batch
 from .._client import connect
-from .._downloads import download_results
 from .._errors import InsufficientCreditsError, TaskFailedError
-from .._journal import DONE, FAILED
 from .._operations import OperationFacts, of_kind, operations
-from .._polling import as_completed, wait_for_task
-from .._streaming import stream_chat
-from .._tasks import SUCCESS
+from .._task_status import SUCCESS
+from ..batch._journal import DONE, FAILED
+from ..batch._runner import run_batch
+from ..chat._stream import stream_chat
+from ..tasks._downloads import download_results
+from ..tasks._polling import as_completed, wait_for_task
 from ._output import TaskProgress, echo_stream
 
 __all__ = ["run_demo"]

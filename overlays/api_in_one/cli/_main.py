@@ -16,10 +16,10 @@ from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskCreated, TaskStatusResponse
 
 from .. import _client
-from .._downloads import download_results
 from .._errors import ApiInOneError
-from .._polling import wait_for_task
-from .._streaming import stream_chat
+from ..chat._stream import stream_chat
+from ..tasks._downloads import download_results
+from ..tasks._polling import wait_for_task
 from ._batch import add_batch_commands
 from ._conformance import add_conformance_command
 from ._options import (

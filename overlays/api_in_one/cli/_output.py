@@ -16,7 +16,7 @@ from rich.text import Text
 
 from api_in_one_client.models import Task
 
-from .._streaming import ChatResult, ChatStream
+from ..chat._stream import ChatResult, ChatStream
 
 __all__ = ["TaskProgress", "echo_stream", "print_json", "printable", "shown"]
 

@@ -25,9 +25,9 @@ from .._budget import RateBudget, TokenBucket
 from .._client import ApiInOneClient, _settings, connect
 from .._errors import TaskFailedError
 from .._operations import OperationFacts, operations
-from .._polling import wait_for_task
 from .._spec import load_spec
-from .._tasks import SUCCESS, task_id_of
+from .._task_status import SUCCESS, task_id_of
+from ..tasks._polling import wait_for_task
 from ._contract import Answer, Contract
 from ._invalid import invalid_bodies, invalid_parameter
 from ._report import (

@@ -20,16 +20,16 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from ._errors import (
+from .._errors import (
     REQUEST_ID_HEADER,
     APIConnectionError,
     ApiInOneError,
     error_from_response,
     new_request_id,
 )
-from ._operations import operations
-from ._task_log import last_request_id
-from ._tracing import traced_async_download, traced_download
+from .._operations import operations
+from .._task_log import last_request_id
+from .._telemetry import traced_async_download, traced_download
 
 __all__ = ["async_download_results", "download_results"]
 

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 
 from api_in_one_client.models import Task
 
-from ._errors import TaskTimeoutError
-from ._task_log import TaskCreation
-from ._tasks import SUCCESS, is_finished
+from .._errors import TaskTimeoutError
+from .._task_log import TaskCreation
+from .._task_status import SUCCESS, is_finished
 
 __all__ = ["Schedule"]
 

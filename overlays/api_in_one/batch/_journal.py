@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from ._errors import ApiInOneError
+from .._errors import ApiInOneError
 
 __all__ = [
     "FINAL_STATES",

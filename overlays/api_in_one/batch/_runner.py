@@ -23,15 +23,19 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client import models as generated_models
 from api_in_one_client.models import Task
 
-from ._batch_files import read_batch, write_output
-from ._downloads import async_download_results, download_results
-from ._errors import (
+from .._errors import (
     ApiInOneError,
     AuthenticationError,
     CreditLimitError,
     InsufficientCreditsError,
     TaskFailedError,
 )
+from .._operations import OperationFacts, operation
+from .._task_log import last_request_id
+from .._task_status import SUCCESS, task_id_of
+from ..tasks._downloads import async_download_results, download_results
+from ..tasks._polling import as_completed, async_as_completed
+from ._files import read_batch, write_output
 from ._journal import (
     CREATED,
     DONE,
@@ -44,11 +48,7 @@ from ._journal import (
     JournalSummary,
     LineRecord,
 )
-from ._open_journal import open_journal
-from ._operations import OperationFacts, operation
-from ._polling import as_completed, async_as_completed
-from ._task_log import last_request_id
-from ._tasks import SUCCESS, task_id_of
+from ._open import open_journal
 
 __all__ = ["BatchProgress", "BatchReport", "async_run_batch", "run_batch"]
 

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import ApiInOneError
+from .._errors import ApiInOneError
+from .._operations import operation, operations
 from ._journal import BatchLine, Journal
-from ._operations import operation, operations
 
 __all__ = ["BatchEstimate", "BatchInputError", "estimate_batch", "read_batch", "write_output"]
 

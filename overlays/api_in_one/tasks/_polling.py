@@ -15,12 +15,12 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from ._client import ApiInOneClient
-from ._errors import ApiInOneError, TaskFailedError, TaskTimeoutError
+from .._client import ApiInOneClient
+from .._errors import ApiInOneError, TaskFailedError, TaskTimeoutError
+from .._task_log import last_request_id
+from .._task_status import FAILED, TaskLike, task_id_of
+from .._telemetry import TaskWaits
 from ._schedule import Schedule
-from ._task_log import last_request_id
-from ._tasks import FAILED, TaskLike, task_id_of
-from ._tracing import TaskWaits
 
 __all__ = [
     "as_completed",

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from .._redis_budget import _redis
 from ._journal import (
     BEGUN,
     CREATED,
@@ -31,7 +32,6 @@ from ._journal import (
     LineRecord,
     _check_same,
 )
-from ._redis_budget import _redis
 
 if TYPE_CHECKING:
     import redis as redis_sync

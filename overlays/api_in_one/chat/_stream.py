@@ -19,15 +19,15 @@ from api_in_one_client.models import (
 )
 from api_in_one_client.types import UNSET
 
-from ._chunks import Frame, Layout, learn_frame, read_layout, scan
-from ._errors import (
+from .._errors import (
     ApiInOneError,
     StreamInterruptedError,
     StreamTimeoutError,
     error_from_envelope,
     request_id_of,
 )
-from ._operations import of_kind
+from .._operations import of_kind
+from ._frames import Frame, Layout, learn_frame, read_layout, scan
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
 
