@@ -7,10 +7,11 @@ Every message ends with what to do next and, when a request was sent, its reques
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, ClassVar
 
 import httpx
+
+from ._wire import REQUEST_ID_HEADER, new_request_id, request_id_of
 
 __all__ = [
     "REQUEST_ID_HEADER",
@@ -37,35 +38,6 @@ __all__ = [
     "new_request_id",
     "request_id_of",
 ]
-
-REQUEST_ID_HEADER = "X-Request-Id"
-"""Sent with every API request (a fresh id unless the caller set one); the gateway may answer
-with its own id in the same header."""
-
-
-def new_request_id() -> str:
-    """A fresh id for a request's ``X-Request-Id`` header."""
-    return f"req_{os.urandom(16).hex()}"
-
-
-def request_id_of(response: httpx.Response, request: httpx.Request | None = None) -> str | None:
-    """The id of the request ``response`` answers: the server's ``X-Request-Id``, else the one
-    the request carried.
-
-    Pass ``request`` where the answer is not yet tied to it: inside a transport, httpx
-    sets ``response.request`` only once the transport has returned.
-    """
-    answered: str | None = response.headers.get(REQUEST_ID_HEADER)
-    if answered:
-        return answered
-    if request is None:
-        try:
-            request = response.request
-        except RuntimeError:  # a response made by hand, never sent
-            return None
-    sent: str | None = request.headers.get(REQUEST_ID_HEADER)
-    return sent
-
 
 _MAY_EXIST = " The request may have created a task: check before sending it again."
 _MAY_BE_CHARGED = " The request may have been charged: check the balance before sending it again."

@@ -1,0 +1,74 @@
+"""Wire facts read from headers: media types and request ids.
+
+HTTP compares media types case-insensitively and ignores their parameters, so
+every layer (transport, stream, guard, task log, conformance) asks here rather
+than comparing ``content-type`` strings itself.
+"""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+
+__all__ = [
+    "EVENT_STREAM",
+    "JSON",
+    "REQUEST_ID_HEADER",
+    "is_event_stream",
+    "is_json",
+    "media_type",
+    "new_request_id",
+    "request_id_of",
+]
+
+JSON = "application/json"
+EVENT_STREAM = "text/event-stream"
+
+REQUEST_ID_HEADER = "X-Request-Id"
+"""Sent with every API request (a fresh id unless the caller set one); the gateway may answer
+with its own id in the same header."""
+
+
+def media_type(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> str:
+    """The media type of a message, its headers or a ``Content-Type`` value: lower case,
+    without parameters, ``""`` when absent."""
+    if isinstance(message, httpx.Request | httpx.Response):
+        message = message.headers
+    value = message.get("content-type") if isinstance(message, httpx.Headers) else message
+    return (value or "").split(";", 1)[0].strip().lower()
+
+
+def is_json(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> bool:
+    """``application/json`` or a ``+json`` type, in any case."""
+    kind = media_type(message)
+    return kind == JSON or kind.endswith("+json")
+
+
+def is_event_stream(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> bool:
+    """``text/event-stream``, in any case."""
+    return media_type(message) == EVENT_STREAM
+
+
+def new_request_id() -> str:
+    """A fresh id for a request's ``X-Request-Id`` header."""
+    return f"req_{os.urandom(16).hex()}"
+
+
+def request_id_of(response: httpx.Response, request: httpx.Request | None = None) -> str | None:
+    """The id of the request ``response`` answers: the server's ``X-Request-Id``, else the one
+    the request carried.
+
+    Pass ``request`` where the answer is not yet tied to it: inside a transport, httpx
+    sets ``response.request`` only once the transport has returned.
+    """
+    answered: str | None = response.headers.get(REQUEST_ID_HEADER)
+    if answered:
+        return answered
+    if request is None:
+        try:
+            request = response.request
+        except RuntimeError:  # a response made by hand, never sent
+            return None
+    sent: str | None = request.headers.get(REQUEST_ID_HEADER)
+    return sent
