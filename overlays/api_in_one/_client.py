@@ -23,6 +23,7 @@ from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
 from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._logs import configure_from_environment
+from ._outbound import AsyncProcessBoundTransport, ProcessBoundTransport
 from ._task_log import TaskLog
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
 
@@ -278,7 +279,9 @@ def connect(
     raises ``CreditLimitError`` unsent.
     """
     setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
-    inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    inner = ProcessBoundTransport(
+        httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    )
     sending: httpx.BaseTransport = RetryTransport(inner, setup.policy, setup.budget, setup.task_log)
     if setup.guard is not None:
         sending = GuardedTransport(sending, setup.guard)
@@ -305,7 +308,7 @@ def aconnect(
     closes it on leaving.
     """
     setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
-    inner = (
+    inner = AsyncProcessBoundTransport(
         httpx.AsyncHTTPTransport()
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)

@@ -16,7 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .. import _client
 from .._errors import ApiInOneError
 from ..batch._files import estimate_batch
-from ..batch._journal import DONE, FAILED, UNKNOWN, JournalSummary
+from ..batch._journal import JournalSummary
+from ..batch._lines import DONE, FAILED, UNKNOWN
 from ..batch._open import open_journal
 from ..batch._runner import BatchProgress, BatchReport, run_batch
 from ._output import print_json
@@ -65,6 +66,11 @@ def add_batch_commands(
         "--resend-unknown",
         action="store_true",
         help="send again the lines whose create may or may not have reached the gateway",
+    )
+    run.add_argument(
+        "--add-lines",
+        action="store_true",
+        help="add the input's lines the journal does not hold to its batch (else refused)",
     )
     run.add_argument(
         "--requests-per-minute",
@@ -135,6 +141,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
                 download=args.download,
                 max_credits=args.max_credits,
                 resend_unknown=args.resend_unknown,
+                add_lines=args.add_lines,
                 stop=stop,
                 on_progress=show,
                 poll_interval=args.poll_interval,
@@ -230,6 +237,7 @@ def _summary_json(summary: JournalSummary) -> dict[str, object]:
         "spent": summary.spent,
         "committed": summary.committed,
         "at_risk": summary.at_risk,
+        "outside_input": summary.outside,
     }
 
 
@@ -239,6 +247,11 @@ def _print_summary(console: Console, summary: JournalSummary) -> None:
         f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; "
         f"{summary.spent:g} credits spent"
     )
+    if summary.outside:
+        console.print(
+            f"[yellow]{summary.outside} lines of the journal are not in this input: "
+            "not sent, not in the output.[/yellow]"
+        )
     if summary.count(UNKNOWN):
         console.print(
             f"[yellow]{summary.at_risk:g} credits at risk: the unknown lines may have created "
