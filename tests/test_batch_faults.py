@@ -456,3 +456,13 @@ def test_a_redis_journal_that_lost_only_its_queue_finishes_the_batch(
     report = run_batch(client, source, journal, poll_interval=POLL)
     assert report.succeeded
     assert _created(aio_mock) == 6
+
+
+def test_an_argument_that_is_not_utf_8_is_a_usage_error(
+    aio_mock: RunningMock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prompt = b"caf\xe9".decode("utf-8", "surrogateescape")  # what Python makes of such argv
+    common = ["--api-key", DEMO_KEY, "--base-url", aio_mock.base_url]
+    assert main(["image", "--model", "flux-2", "--prompt", prompt, *common]) == 2
+    assert "not UTF-8 text (byte e9)" in " ".join(capsys.readouterr().err.split())
+    assert aio_mock.state.stats.received == 0

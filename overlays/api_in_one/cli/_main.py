@@ -243,6 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # a download folder that cannot be written, say
         errors.print(f"aio: {type(error).__name__}: {printable(error)}", markup=False)
         return EXIT_API_ERROR
+    except UnicodeEncodeError as error:  # argv bytes that are not UTF-8 reached a request body
+        bad = error.object[error.start : error.end].encode("utf-8", "surrogateescape")
+        errors.print(
+            f"aio: error: an argument is not UTF-8 text (byte {bad[:1].hex()}): the gateway "
+            "takes UTF-8; check the terminal's encoding (LANG, LC_ALL)",
+            markup=False,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 
