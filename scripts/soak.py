@@ -45,7 +45,7 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect
 
-from api_in_one import RedisRateBudget, connect, open_journal, run_batch
+from api_in_one import JournalError, RedisRateBudget, connect, open_journal, run_batch
 from api_in_one._operations import operation
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
 
@@ -100,7 +100,10 @@ def _sending(journal: Path) -> int:
     """Lines the journal shows as sent without a recorded answer: creates cut off in flight."""
     if not journal.exists():  # killed while starting
         return 0
-    reader = open_journal(journal, read_only=True)
+    try:
+        reader = open_journal(journal, read_only=True)
+    except JournalError:  # killed before it recorded anything
+        return 0
     try:
         return reader.summary().count("sending")
     finally:
@@ -168,7 +171,7 @@ def _redis_server(folder: Path) -> Iterator[str]:
         raise SystemExit("redis-server is not installed: run `make system-packages`")
     port = _free_port()
     command = [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-    command += ["--save", "", "--appendonly", "no"]
+    command += ["--save", "", "--appendonly", "yes"]  # a journal refuses a server without AOF
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     try:
         import redis

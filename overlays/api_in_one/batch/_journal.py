@@ -282,13 +282,18 @@ class SqliteJournal:
         return self._db
 
     def _check_is_journal(self) -> None:
-        """Refuse a file that is not a batch journal (another database, a damaged one)."""
+        """Refuse a file that is not a batch journal (another database, a damaged one).
+
+        A database with no tables at all is a journal a run was killed making.
+        """
         tables = {row[0] for row in self._sql.execute("SELECT name FROM sqlite_master")}
-        if "lines" not in tables:
+        if tables and "lines" not in tables:
             raise JournalError(
                 f"{self.path} is not a batch journal (it has no lines table): "
                 "give the journal this batch was run with, or a new path"
             )
+        if not tables and self._lock is None:
+            raise JournalError(f"No batch is recorded in {self.path} yet")
 
     def _load_meta(self) -> None:
         found = dict(self._sql.execute("SELECT key, value FROM batch").fetchall())

@@ -55,7 +55,7 @@ from ._lines import resend as resend_line
 if TYPE_CHECKING:
     import redis as redis_sync
 
-__all__ = ["RedisJournal"]
+__all__ = ["RedisJournal", "riding_out"]
 
 _log = logging.getLogger("api_in_one.batch")
 _LOST = "journal-lost"
@@ -277,14 +277,32 @@ def _durability_problem(server: redis_sync.Redis) -> str | None:
     return None
 
 
+def riding_out(lease: float) -> dict[str, Any]:
+    """redis-py options that retry for about ``lease`` seconds in all, then give up.
+
+    A restart or a pause shorter than the lease is waited out: each attempt
+    times out after a third of it (at most 5 s), and attempts go on, at most
+    a second apart, about a lease long. Workers and their shared rate budget
+    both use them.
+    """
+    redis = _redis()[0]
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    timeout = max(1.0, min(5.0, lease / 3))
+    return {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), math.ceil(lease) + 3),
+        "retry_on_error": [redis.ConnectionError, redis.TimeoutError],
+    }
+
+
 class RedisJournal:
     """A journal many workers share through one Redis server (``redis://host:port/db#name``)."""
 
     def __init__(self, url: str, *, lease: float = 30.0, read_only: bool = False) -> None:
         redis, _ = _redis()
-        from redis.backoff import ExponentialBackoff
-        from redis.retry import Retry
-
         address, _, name = url.partition("#")
         self.name = name or "default"
         self.lease = lease
@@ -293,15 +311,8 @@ class RedisJournal:
         self._input = ""
         self._held: set[str] = set()
         self._prefix = f"api-in-one:batch:{self.name}:"
-        # Retried for about a lease in all: a restart or a short pause is waited out, and
-        # every write may be sent twice (each script is a compare-and-store).
-        self._redis: redis_sync.Redis = redis.Redis.from_url(
-            address,
-            socket_timeout=max(1.0, min(5.0, lease / 3)),
-            socket_connect_timeout=max(1.0, min(5.0, lease / 3)),
-            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), math.ceil(lease) + 3),
-            retry_on_error=[redis.ConnectionError, redis.TimeoutError],
-        )
+        # Every write may be sent twice by these retries: each script is a compare-and-store.
+        self._redis: redis_sync.Redis = redis.Redis.from_url(address, **riding_out(lease))
         self._open = self._redis.register_script(_OPEN)
         self._insert = self._redis.register_script(_INSERT)
         self._adopt = self._redis.register_script(_ADOPT)

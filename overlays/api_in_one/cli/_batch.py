@@ -119,8 +119,10 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         budget = None
         if args.journal.startswith(("redis://", "rediss://", "unix://")):
             from .._redis_budget import RedisRateBudget
+            from ..batch._redis_journal import riding_out
 
-            budget = RedisRateBudget(args.journal.partition("#")[0], args.requests_per_minute)
+            server = args.journal.partition("#")[0]
+            budget = RedisRateBudget(server, args.requests_per_minute, **riding_out(args.lease))
         client = _client.connect(
             args.api_key,
             base_url=args.base_url,
