@@ -52,7 +52,7 @@ contract-long: $(STAMP)
 
 # Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
 soak: $(STAMP) system-packages
-	$(PY) scripts/soak.py
+	$(PY) -m scripts.soak
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)

@@ -33,6 +33,7 @@ from ._errors import (
     TaskTimeoutError,
 )
 from ._guard import CreditGuard
+from ._outbound import ForkedClientError
 from ._redis_budget import RedisRateBudget
 from ._task_log import TaskCreation, TaskLog
 from ._task_status import task_id_of
@@ -82,6 +83,7 @@ __all__ = [
     "ChatStream",
     "CreditGuard",
     "CreditLimitError",
+    "ForkedClientError",
     "InsufficientCreditsError",
     "InternalServerError",
     "JournalError",
