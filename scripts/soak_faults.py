@@ -456,7 +456,9 @@ def faults(checks: Checks, folder: Path) -> str:
     for case in CASES:
         place = folder / case.__name__
         place.mkdir()
+        began = time.monotonic()
         case(verdicts, place)
+        print(f"    ({case.__name__}: {time.monotonic() - began:.0f} s)", flush=True)
     return (
         f"faults: {len(CASES)} cases; {verdicts.tracebacks} tracebacks, {verdicts.hangs} runs "
         f"past {DEADLINE:g} s"

@@ -102,6 +102,7 @@ class RedisServer:
         server = shutil.which("redis-server")
         if server is None:
             raise SystemExit("redis-server is not installed: run `make system-packages`")
+        folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.command = [server, "--port", str(self.port), "--bind", "127.0.0.1"]

@@ -251,6 +251,8 @@ class SqliteJournal:
             self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             self._check_is_journal()
             self._load_meta()
+            if self.batch is None and not self._sql.execute("SELECT 1 FROM lines").fetchone():
+                raise JournalError(f"No batch is recorded in {self.path}")
             self._committed = self._sum_committed()
             return
         lock = open(f"{self.path}.lock", "a+b")  # noqa: SIM115 - held for the run
@@ -264,6 +266,8 @@ class SqliteJournal:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if existed:
             self._check_is_journal()
+        self._load_meta()
+        self._check_against_lock()  # before anything is written: a lost journal stays as found
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -271,8 +275,6 @@ class SqliteJournal:
         if "input" not in columns:
             self._db.execute(_INPUT_COLUMN)
         self._db.execute(_INDEX)
-        self._load_meta()
-        self._check_against_lock()
         self._mark_interrupted()
         self._committed = self._sum_committed()
 
@@ -296,7 +298,9 @@ class SqliteJournal:
             raise JournalError(f"No batch is recorded in {self.path} yet")
 
     def _load_meta(self) -> None:
-        found = dict(self._sql.execute("SELECT key, value FROM batch").fetchall())
+        tables = {row[0] for row in self._sql.execute("SELECT name FROM sqlite_master")}
+        rows = self._sql.execute("SELECT key, value FROM batch") if "batch" in tables else []
+        found = dict(list(rows))
         self.batch, self._input = found.get("batch"), found.get("input", "")
         self._intents = int(found.get("intents", "0"))
 

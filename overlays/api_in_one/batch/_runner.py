@@ -308,6 +308,13 @@ class _BatchRun:
             pass
         except ApiInOneError as error:
             self.fail(error)
+        except Exception as error:  # a poll failed before it was sent (a budget outage, say)
+            self.fail(
+                ApiInOneError(
+                    f"Waiting for the tasks stopped: {type(error).__name__}: "
+                    f"{error}. Created tasks stay recorded: run again."
+                )
+            )
         finally:
             self.release(list(waiting.values()))
 
