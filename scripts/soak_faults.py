@@ -291,7 +291,8 @@ def fork_worker(base_url: str) -> int:
             except ForkedClientError:
                 refused += 1
                 continue
-            assert made is not None and not hasattr(made, "error")
+            assert made is not None
+            assert not hasattr(made, "error")
             got.append((prompt, made.data.task_id))
         print(json.dumps({"who": who, "got": got, "refused": refused}), flush=True)
         if child == 0:
