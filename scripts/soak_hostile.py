@@ -5,7 +5,7 @@ each check runs in a worker process of its own, under a deadline (and an
 address-space cap where memory is at stake), so a failing check can neither
 hang the soak nor take the machine's memory.
 
-1. ``getTask`` answered with 1 MB of gzip that inflates to 1 GiB: a typed
+1. The task-status call answered with 1 MB of gzip that inflates to 1 GiB: a typed
    error, the worker's peak memory under 512 MB.
 2. A result URL that streams forever, and one that trickles: the download
    caps end them with a typed error and no ``.part`` left.

@@ -26,7 +26,7 @@ from api_in_one._operations import operation
 from api_in_one.mock import DEMO_KEY, RunningMock
 
 IMAGE = operation("image")
-MODEL = IMAGE.default_model or "flux-2"
+MODEL = str(IMAGE.default_model)
 IMAGE_COST = IMAGE.cost({"model": MODEL}) or 0.0
 POLL = "0.05"
 ROOT = Path(__file__).resolve().parent.parent

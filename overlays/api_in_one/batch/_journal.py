@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
 from .._errors import ApiInOneError
-from ._files import BatchLine
+from ._files import BatchLine, input_identity
 from ._lines import FINAL_STATES, READY_STATES, SENDING, UNKNOWN, LineRecord, retry_on_rerun
 from ._lines import interrupt as interrupt_line
 from ._lines import resend as resend_line
@@ -132,12 +132,14 @@ class Journal(Protocol):
     def register(
         self,
         lines: Iterable[BatchLine],
-        identity: str,
+        identity: str | None = None,
         *,
         add_lines: bool = False,
         output_batch: str | None = None,
     ) -> None:
         """Make the input of ``identity`` the journal's current input (``JournalError`` if not).
+
+        ``identity`` is ``input_identity`` of the lines, worked out here if None.
 
         A new journal takes every line as pending, unless ``output_batch``
         (the batch an existing output names) says one ran before: the journal
@@ -393,12 +395,15 @@ class SqliteJournal:
     def register(
         self,
         lines: Iterable[BatchLine],
-        identity: str,
+        identity: str | None = None,
         *,
         add_lines: bool = False,
         output_batch: str | None = None,
     ) -> None:
         """Make this input the journal's current input; in one transaction, all or nothing."""
+        if identity is None:  # the input's identity, when the caller has not worked it out
+            lines = list(lines)
+            identity = input_identity(lines)[0]
         new = self.batch is None
         if new and self._sql.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is not None:
             new = False  # written before batch ids: its lines are checked like any input's

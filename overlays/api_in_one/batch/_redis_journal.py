@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._redis_budget import _redis
-from ._files import BatchLine
+from ._files import BatchLine, input_identity
 from ._journal import (
     BEGUN,
     NOT_OURS,
@@ -362,12 +362,15 @@ class RedisJournal:
     def register(
         self,
         lines: Iterable[BatchLine],
-        identity: str,
+        identity: str | None = None,
         *,
         add_lines: bool = False,
         output_batch: str | None = None,
     ) -> None:
         """Make this input the journal's current input (checked whole before anything changes)."""
+        if identity is None:  # the input's identity, when the caller has not worked it out
+            lines = list(lines)
+            identity = input_identity(lines)[0]
         meta = self._key("meta")
         existing = self._redis.hget(meta, "batch")
         new = existing is None
