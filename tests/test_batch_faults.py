@@ -6,6 +6,7 @@ way a user's machine would (a truncated file, a cut input, a dead Redis).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -22,9 +23,12 @@ from conftest import running_redis
 from api_in_one import (
     ApiInOneClient,
     BatchInputError,
+    BatchReport,
     JournalError,
     RedisRateBudget,
     SqliteJournal,
+    aconnect,
+    async_run_batch,
     connect,
     open_journal,
     run_batch,
@@ -251,19 +255,29 @@ def test_an_input_not_in_utf_8_is_a_batch_input_error_and_exit_2(
 # --- an unknown is only what may really have been sent --------------------------
 
 
+@pytest.mark.parametrize("asynchronous", [False, True])
 def test_a_rate_budget_outage_leaves_lines_pending_not_unknown(
-    aio_mock: RunningMock, tmp_path: Path, unused_port: int
+    aio_mock: RunningMock, tmp_path: Path, unused_port: int, asynchronous: bool
 ) -> None:
     source, journal, out = _write(tmp_path / "in.jsonl", range(5)), tmp_path / "j", tmp_path / "o"
     dead = RedisRateBudget(f"redis://127.0.0.1:{unused_port}/0", 1000, socket_connect_timeout=0.5)
-    with connect(DEMO_KEY, base_url=aio_mock.base_url, rate_budget=dead) as broken:
-        report = run_batch(broken, source, journal, out=out, poll_interval=POLL)
+    url = aio_mock.base_url
+    if asynchronous:
+
+        async def run() -> BatchReport:
+            async with aconnect(DEMO_KEY, base_url=url, rate_budget=dead) as broken:
+                return await async_run_batch(broken, source, journal, out=out, poll_interval=POLL)
+
+        report = asyncio.run(run())
+    else:
+        with connect(DEMO_KEY, base_url=url, rate_budget=dead) as broken:
+            report = run_batch(broken, source, journal, out=out, poll_interval=POLL)
     assert report.error is not None
     assert "not sent" in report.error.message
     assert report.summary.count("unknown") == 0
     assert report.summary.count("pending") == 5
     assert aio_mock.state.stats.received == 0
-    with connect(DEMO_KEY, base_url=aio_mock.base_url, requests_per_minute=None) as working:
+    with connect(DEMO_KEY, base_url=url, requests_per_minute=None) as working:
         assert run_batch(working, source, journal, poll_interval=POLL).succeeded
     assert _created(aio_mock) == 5
 
