@@ -385,13 +385,14 @@ def evicted(v: Verdicts, folder: Path) -> None:
         v.paid_once("7 (evicted)", mock, _ids(40))
         total = len(mock.state.tasks)
     v.checks.that(_refused(policy, "allkeys-lru"), f"7: allkeys-lru: {policy.stderr}")
-    v.checks.that(
-        requeued.returncode in (0, 1) and total == 40, f"7: lost queue: {requeued.stderr}"
-    )
+    ended = [row["status"] for row in output(folder / "o")]
+    unknown = ended.count("unknown")  # at most the create the kill cut off
+    finished = requeued.returncode in (0, 1) and ended.count("done") + unknown == 40
+    v.checks.that(finished and unknown <= 1, f"7: lost queue: {ended} {requeued.stderr}")
     v.checks.that(_refused(lost, "lost the line 0007"), f"7: lost line: {lost.stderr}")
     v.verdict(
         f"7 evicted: allkeys-lru refused (exit {policy.returncode}); queue lost: finished, "
-        f"{total} of 40 created once; a line lost: exit {lost.returncode}, no hang"
+        f"{total} of 40 created once, {unknown} unknown; a line lost: exit {lost.returncode}"
     )
 
 
