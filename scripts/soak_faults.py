@@ -103,6 +103,11 @@ class Verdicts:
         self.lines.append(line)
 
 
+def _aio(mock: RunningMock, *args: str) -> list[str]:
+    """``aio batch run`` without a rate budget to speak of: these cases count tasks."""
+    return aio(mock, *args, "--requests-per-minute", "1000000")
+
+
 def _ids(count: int, start: int = 0) -> set[str]:
     return {f"{i:04}" for i in range(start, start + count)}
 
@@ -124,21 +129,21 @@ def redis_killed(v: Verdicts, folder: Path) -> None:
     write_input(source, 200)
     with RedisServer(folder / "plain") as plain, serve(_config()) as mock:
         args = [str(source), "--journal", f"{plain.url}#b", "--out", str(folder / "o")]
-        done = v.run(aio(mock, *args))
+        done = v.run(_aio(mock, *args))
         refused = _refused(done, "appendonly is off")
         v.checks.that(refused and not mock.state.tasks, f"1: no AOF not refused: {done.stderr}")
     (folder / "aof").mkdir()
     with RedisServer(folder / "aof", *AOF) as server, serve(_config(slow_seconds=0.01)) as mock:
         args = [str(source), "--journal", f"{server.url}#b", "--lease", "10"]
         args += ["--requests-per-minute", "1000000"]
-        workers = [_start(aio(mock, *args, "--out", str(folder / f"o{n}"))) for n in range(2)]
+        workers = [_start(_aio(mock, *args, "--out", str(folder / f"o{n}"))) for n in range(2)]
         wait_until(mock, 60, DEADLINE)
         server.kill()
         at_kill = len(mock.state.tasks)
         time.sleep(0.5)  # down for a moment, as a crashed server restarted by its supervisor
         server.start()
         codes = [_finish(v, worker) for worker in workers]
-        again = v.run(aio(mock, *args, "--out", str(folder / "again")))
+        again = v.run(_aio(mock, *args, "--out", str(folder / "again")))
         per_line = v.paid_once("1 (Redis killed)", mock, _ids(200))
     states = output(folder / "again")
     v.checks.that(codes == [0, 0] and again.returncode == 0, f"1: exit codes {codes}")
@@ -182,17 +187,17 @@ def sqlite_lost(v: Verdicts, folder: Path) -> None:
     write_input(source, 30)
     with serve(_config(slow_seconds=0.02)) as mock:
         args = [str(source), "--journal", str(journal), "--out", str(folder / "o")]
-        _killed_after(v, mock, aio(mock, *args), 10)
+        _killed_after(v, mock, _aio(mock, *args), 10)
         sent = len(mock.state.tasks)
         journal.write_bytes(b"")
-        truncated = v.run(aio(mock, *args))
+        truncated = v.run(_aio(mock, *args))
         status = v.run([*aio(mock)[:4], "status", "--journal", str(journal)])
         write_input(folder / "b.jsonl", 2, start=500)
         b_args = [str(folder / "b.jsonl"), "--journal", str(other), "--out", str(folder / "b")]
-        v.run(aio(mock, *b_args))
+        v.run(_aio(mock, *b_args))
         created = len(mock.state.tasks)
         other.replace(journal)
-        replaced = v.run(aio(mock, *args))
+        replaced = v.run(_aio(mock, *args))
         v.paid_once("2 (SQLite)", mock, _ids(30) | _ids(2, 500))
         after = len(mock.state.tasks)
     v.checks.that(_refused(truncated, "empty or incomplete"), f"2: truncated: {truncated.stderr}")
@@ -211,14 +216,14 @@ def input_changed(v: Verdicts, folder: Path) -> None:
     write_input(source, 20)
     with serve(_config(slow_seconds=0.05)) as mock:
         first = [str(source), "--journal", str(journal), "--out", str(folder / "first")]
-        _killed_after(v, mock, aio(mock, *first), 3)
+        _killed_after(v, mock, _aio(mock, *first), 3)
         before = tasks_per_line(mock)
         write_input(source, 5)
         args = [str(source), "--journal", str(journal), "--out", str(out)]
-        shortened = v.run(aio(mock, *args))
+        shortened = v.run(_aio(mock, *args))
         cut_off = {line for line in tasks_per_line(mock) if int(line) >= 5} - set(before)
         write_input(folder / "other.jsonl", 20, start=100)
-        other = v.run(aio(mock, str(folder / "other.jsonl"), *args[1:]))
+        other = v.run(_aio(mock, str(folder / "other.jsonl"), *args[1:]))
         per_line = v.paid_once("3 (input)", mock, _ids(20))
     report = json.loads(shortened.stdout or "{}")
     v.checks.that(not cut_off, f"3: lines cut from the input were sent: {sorted(cut_off)}")
@@ -373,15 +378,15 @@ def evicted(v: Verdicts, folder: Path) -> None:
     ):
         args = [str(source), "--journal", f"{server.url}#e", "--lease", "2"]
         args += ["--out", str(folder / "o")]
-        _killed_after(v, mock, aio(mock, *args), 10)
+        _killed_after(v, mock, _aio(mock, *args), 10)
         keys.config_set("maxmemory", "100mb")
         keys.config_set("maxmemory-policy", "allkeys-lru")
-        policy = v.run(aio(mock, *args))
+        policy = v.run(_aio(mock, *args))
         keys.config_set("maxmemory-policy", "noeviction")
         keys.delete("api-in-one:batch:e:queue")
-        requeued = v.run(aio(mock, *args))
+        requeued = v.run(_aio(mock, *args))
         keys.delete("api-in-one:batch:e:line:0007")
-        lost = v.run(aio(mock, *args))
+        lost = v.run(_aio(mock, *args))
         v.paid_once("7 (evicted)", mock, _ids(40))
         total = len(mock.state.tasks)
     v.checks.that(_refused(policy, "allkeys-lru"), f"7: allkeys-lru: {policy.stderr}")
@@ -403,7 +408,7 @@ def paused(v: Verdicts, folder: Path) -> None:
     with RedisServer(folder, *AOF) as server, serve(_config(slow_seconds=0.01)) as mock:
         args = [str(source), "--journal", f"{server.url}#p", "--lease", "15"]
         args += ["--requests-per-minute", "1000000"]
-        workers = [_start(aio(mock, *args, "--out", str(folder / f"o{n}"))) for n in range(2)]
+        workers = [_start(_aio(mock, *args, "--out", str(folder / f"o{n}"))) for n in range(2)]
         wait_until(mock, 40, DEADLINE)
         server.signal(signal.SIGSTOP)
         time.sleep(8)  # the pause itself
