@@ -44,6 +44,7 @@ __all__ = [
     "check_same",
     "lost_journal",
     "new_batch_id",
+    "refuse_new_lines",
 ]
 
 BEGUN, OVER_LIMIT, NOT_OURS = "begun", "over-limit", "not-ours"
