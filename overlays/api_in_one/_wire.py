@@ -20,6 +20,7 @@ __all__ = [
     "media_type",
     "new_request_id",
     "request_id_of",
+    "wants_event_stream",
 ]
 
 JSON = "application/json"
@@ -48,6 +49,11 @@ def is_json(message: httpx.Request | httpx.Response | httpx.Headers | str | None
 def is_event_stream(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> bool:
     """``text/event-stream``, in any case."""
     return media_type(message) == EVENT_STREAM
+
+
+def wants_event_stream(request: httpx.Request) -> bool:
+    """The request's ``Accept`` names ``text/event-stream``, in any case."""
+    return EVENT_STREAM in request.headers.get("accept", "").lower()
 
 
 def new_request_id() -> str:
