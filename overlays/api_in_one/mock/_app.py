@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from .. import _operations
 from .._operations import OperationFacts
+from .._wire import JSON, media_type
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._drift import Drift
@@ -240,7 +241,7 @@ class _Gateway:
         if operation.body is None:
             return {}
         content_type = request.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() != "application/json":
+        if media_type(content_type) != JSON:
             raise ApiError(400, f"Content-Type must be application/json, not {content_type!r}")
         limit = self.state.config.max_body_bytes
         raw = bytearray()
