@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from ._operations import OperationFacts, operation_for
-from ._wire import REQUEST_ID_HEADER, is_json, media_type, new_request_id
+from ._wire import REQUEST_ID_HEADER, is_json, media_type, new_request_id, sent_request_id
 
 __all__ = ["RequestFacts", "answer_of", "enter", "facts_of", "with_answer", "with_body"]
 
@@ -118,7 +118,7 @@ def _worked_out(request: httpx.Request) -> RequestFacts:
         operation=operation_for(request),
         media_type=kind,
         body=_decoded(request) if is_json(kind) else None,
-        request_id=request.headers.get(REQUEST_ID_HEADER),
+        request_id=sent_request_id(request.headers),
     )
 
 
