@@ -192,7 +192,7 @@ class _Reading:
                 self.response,
                 f"The HTTP {self.response.status_code} answer to {self.request.method} "
                 f"{self.request.url.path} decodes to more than {self.cap:,} bytes, the cap on "
-                "an answer's size; pass max_answer_bytes= to connect() or aconnect() to raise it",
+                "an answer's size; pass max_answer_bytes= to connect() or aconnect() to raise it.",
                 body=None,
             )
 
