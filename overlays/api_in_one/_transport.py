@@ -17,9 +17,10 @@ their awaits:
 
 1. ``_prepared``: the request's facts (``_request_facts.enter``: request id,
    operation, decoded body), a chat body that asks for JSON, the header check.
-2. ``budget``: a token from the rate budget.
-3. send, then ``_Reading``: the body of an answer the client will read, under the cap.
-4. ``_after_failure`` / ``_after_answer``: return, raise or retry (``_Decision``).
+2. ``_attempt`` (the driver's own): a token from the rate budget, the send, and
+   ``_Reading`` the body of an answer the client will read, under the cap.
+3. ``_after_failure`` / ``_after_answer``: return, raise or retry (``_Decision``).
+4. ``_retrying`` and the driver's sleep, back to 2; or
 5. ``_settled``: the typed error raised, or the answer's task noted in the task log.
 """
 
@@ -47,7 +48,7 @@ from ._errors import (
     error_from_response,
     excerpt,
 )
-from ._request_facts import enter, facts_of, with_answer, with_body
+from ._request_facts import RequestFacts, enter, facts_of, with_answer, with_body
 from ._task_log import TaskLog
 from ._telemetry import (
     budget_waited,
@@ -118,14 +119,14 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 def _prepared(request: httpx.Request) -> httpx.Request:
     """The request as it is sent: its facts worked out, a chat body asking for JSON, and its
     headers checked."""
-    request = _chat_wants_json(request)
+    request = _chat_wants_json(request, enter(request))
     unsendable = _unsendable_header(request)
     if unsendable is not None:
         raise unsendable
     return request
 
 
-def _chat_wants_json(request: httpx.Request) -> httpx.Request:
+def _chat_wants_json(request: httpx.Request, facts: RequestFacts) -> httpx.Request:
     """Ask for JSON when a non-streaming caller posts a chat body that says ``stream: true``.
 
     The generated ``ChatCompletionRequest`` defaults ``stream`` to true and
@@ -133,7 +134,6 @@ def _chat_wants_json(request: httpx.Request) -> httpx.Request:
     parse JSON. ``stream_chat`` says it wants SSE with its Accept header, so
     any other chat request is sent with ``stream: false``.
     """
-    facts = enter(request)
     if (
         request.method != "POST"
         or not facts.is_chat
@@ -162,7 +162,7 @@ def _unsendable_header(request: httpx.Request) -> APIConnectionError | None:
     return None
 
 
-# -- 3. read --------------------------------------------------------------------------------
+# -- 2. read ------------------------------------------------------------------------------
 
 
 def _needs_body(response: httpx.Response) -> bool:
@@ -210,7 +210,7 @@ class _Reading:
         )
 
 
-# -- 4. decide ------------------------------------------------------------------------------
+# -- 3. decide ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -359,7 +359,7 @@ def _connection_error(
     )
 
 
-# -- 5. settle ------------------------------------------------------------------------------
+# -- 4, 5. retry or settle ----------------------------------------------------------------
 
 
 def _settled(
@@ -444,11 +444,7 @@ class RetryTransport(httpx.BaseTransport):
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Wraps an async transport with the rate budget, safe retries and typed errors.
-
-    A ``task_log`` notes every task a request created; ``max_answer_bytes``
-    caps the decoded size of an answer the transport reads.
-    """
+    """The async twin of ``RetryTransport``: the same settings and steps, with awaits."""
 
     def __init__(
         self,
@@ -463,7 +459,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.inner, self.policy, self.budget, self.sleep = inner, policy, budget, sleep
         self.task_log, self.max_answer_bytes = task_log, max_answer_bytes
 
-    # The sync twin above, with awaits.
     @traced_async_request
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; retry what is safe to retry; raise typed errors for the rest."""
