@@ -19,15 +19,10 @@ import httpx
 
 from ._errors import ApiInOneError, CreditLimitError
 from ._operations import OperationFacts
-from ._request_facts import answer_of, enter, facts_of
+from ._request_facts import answer_of, enter
 from ._task_status import is_finished, task_in
 
-__all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport", "paid_operation"]
-
-
-def paid_operation(request: httpx.Request) -> OperationFacts | None:
-    """The operation of ``request`` when it costs credits (a task create or a chat), else None."""
-    return facts_of(request).paid_operation
+__all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport"]
 
 
 def _number(value: Any) -> float | None:
