@@ -24,7 +24,14 @@ from ._errors import ApiInOneError
 from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._logs import configure_from_environment
 from ._task_log import TaskLog
-from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
+from ._transport import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    invalid_answer,
+)
+from ._wire import media_type
 
 if sys.version_info >= (3, 11):
     from typing import Self
@@ -90,7 +97,7 @@ class ApiInOneClient(AuthenticatedClient):
         if isinstance(error, UnexpectedStatus):
             problem = "A status the spec does not document"
         elif isinstance(error, json.JSONDecodeError):
-            problem = f"Not JSON ({response.headers.get('content-type', 'no content type')})"
+            problem = f"Not JSON ({media_type(response) or 'no content type'})"
         else:
             problem = (
                 f"JSON not of the documented shape ({type(error).__name__}: {str(error)[:200]})"
@@ -258,6 +265,7 @@ def connect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
     max_credits: float | None = None,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
 ) -> ApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
 
@@ -275,11 +283,15 @@ def connect(
     ``create_chat_completion`` are sent with ``stream: false``, the only answer
     it can parse; use ``stream_chat`` to stream. With ``max_credits``, a create
     or chat whose cost (from the spec) could take the client's spending over it
-    raises ``CreditLimitError`` unsent.
+    raises ``CreditLimitError`` unsent. An answer whose decoded body passes
+    ``max_answer_bytes`` (64 MiB by default) raises ``APIResponseValidationError``
+    as soon as the transport has read that much, however far it would inflate.
     """
     setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
     inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
-    sending: httpx.BaseTransport = RetryTransport(inner, setup.policy, setup.budget, setup.task_log)
+    sending: httpx.BaseTransport = RetryTransport(
+        inner, setup.policy, setup.budget, setup.task_log, max_answer_bytes=max_answer_bytes
+    )
     if setup.guard is not None:
         sending = GuardedTransport(sending, setup.guard)
     return setup.client(transport=sending)
@@ -298,6 +310,7 @@ def aconnect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
     max_credits: float | None = None,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
 ) -> ApiInOneClient:
     """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
 
@@ -311,7 +324,7 @@ def aconnect(
         else AsyncCallerClientTransport(httpx_client)
     )
     sending: httpx.AsyncBaseTransport = AsyncRetryTransport(
-        inner, setup.policy, setup.budget, setup.task_log
+        inner, setup.policy, setup.budget, setup.task_log, max_answer_bytes=max_answer_bytes
     )
     if setup.guard is not None:
         sending = AsyncGuardedTransport(sending, setup.guard)

@@ -22,8 +22,9 @@ import httpx
 
 from api_in_one_client.models import Task
 
-from ._errors import ApiInOneError, request_id_of
+from ._errors import ApiInOneError
 from ._logs import logger
+from ._wire import request_id_of
 
 try:
     from opentelemetry import trace

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -128,11 +127,9 @@ def _connect(args: argparse.Namespace) -> AuthenticatedClient:
 
 def _create(args: argparse.Namespace, console: Console) -> int:
     command: Command = args.create
-    module = importlib.import_module(command.operation.module)
-    models = importlib.import_module("api_in_one_client.models")
-    body = getattr(models, command.schema_name).from_dict(body_from(args))
+    call = command.operation.call(body_from(args))
     with _connect(args) as client:
-        created = module.sync(client=client, body=body)
+        created = call.sync(client)
         assert isinstance(created, TaskCreated)
         if not (args.wait or args.download):
             if args.json:
