@@ -9,13 +9,14 @@ slow to start, so all files go through one mypy run and one pyright run.
 (tests/test_readme.py and the walkthrough tests run the same blocks.)
 """
 
+# ruff: noqa: E501 (a mistake's snippet keeps its call on the one line both checkers report)
+
 from __future__ import annotations
 
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -158,14 +159,14 @@ def _pyright(folder: Path) -> dict[str, set[int]]:
 
 
 @pytest.fixture(scope="module")
-def errors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, set[int]]]]:
+def errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[int]]]:
     """Per checker, per file, the lines with an error: from one run of each."""
     folder = tmp_path_factory.mktemp("typed")
     files = []
     for name, code in {**DOCUMENTED, **{f"{k}.py": v for k, v in MISTAKES.items()}}.items():
         files.append(folder / name)
         files[-1].write_text(code.lstrip())
-    yield {"mypy": _mypy(folder, files), "pyright": _pyright(folder)}
+    return {"mypy": _mypy(folder, files), "pyright": _pyright(folder)}
 
 
 def test_every_documented_block_is_checked_without_help() -> None:
