@@ -28,7 +28,7 @@ T = TypeVar("T")
 Body = TypeVar("Body")
 
 
-@define(frozen=True)
+@define
 class RawResponse(Generic[T]):
     """An answer as it came, beside its parsed success model."""
 
