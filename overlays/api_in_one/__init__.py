@@ -5,7 +5,7 @@ generated from it, and retries that never double-charge, a shared rate budget
 and typed errors on every call; ``aconnect()`` returns its async twin::
 
     with connect() as client:  # API_IN_ONE_API_KEY
-        created = client.images.create_image_generation(model="flux-2", prompt="A fox")
+        created = client.images.create_image_generation(model=slug, prompt="A fox")
         paths = client.tasks.download(client.tasks.wait(created), "out")
 
 The generated functions (``create_image_generation.sync(client=client, ...)``)
@@ -113,7 +113,6 @@ __all__ = [
     "TaskLog",
     "TaskTimeoutError",
     "TokenBucket",
-    "__version__",
     "aconnect",
     "as_completed",
     "async_as_completed",
