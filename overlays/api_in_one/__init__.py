@@ -45,7 +45,7 @@ from ._guard import CreditGuard
 from ._redis_budget import RedisRateBudget
 from ._task_log import TaskCreation, TaskLog
 from ._task_status import task_id_of
-from ._version import __version__
+from ._version import __version__ as __version__
 from .batch import (
     BatchEstimate,
     BatchInputError,
