@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from .tools import AsyncTools, Tools
     from .videos import AsyncVideos, Videos
 
+__all__ = ("AsyncResources", "RawResponse", "SyncResources", "request_body")
+
 T = TypeVar("T")
-Body = TypeVar("Body")
+_Body = TypeVar("_Body")
 
 
 @define
@@ -57,10 +59,10 @@ def _plain(value: Any) -> Any:
 
 
 def request_body(
-    from_dict: Callable[[Mapping[str, Any]], Body],
-    body: Body | Unset,
+    from_dict: Callable[[Mapping[str, Any]], _Body],
+    body: _Body | Unset,
     fields: Mapping[str, Any],
-) -> Body:
+) -> _Body:
     """The request body: ``body`` as given, or the model built from the keyword ``fields``.
 
     The fields go through the model's ``from_dict``, so a dict for a nested

@@ -21,6 +21,16 @@ from ...types import UNSET, Unset
 from .. import RawResponse, request_body
 from . import create_music, create_speech
 
+# The public names: the star import above brings the models in for the signatures only.
+__all__ = (
+    "AsyncAudio",
+    "AsyncAudioWithRawResponse",
+    "Audio",
+    "AudioWithRawResponse",
+    "create_music",
+    "create_speech",
+)
+
 
 def _create_music_answer(
     client: AuthenticatedClient, response: httpx.Response

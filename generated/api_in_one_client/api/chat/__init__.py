@@ -21,6 +21,15 @@ from ...types import UNSET, Unset
 from .. import RawResponse, request_body
 from . import create_chat_completion
 
+# The public names: the star import above brings the models in for the signatures only.
+__all__ = (
+    "AsyncChat",
+    "AsyncChatWithRawResponse",
+    "Chat",
+    "ChatWithRawResponse",
+    "create_chat_completion",
+)
+
 
 def _create_chat_completion_answer(
     client: AuthenticatedClient, response: httpx.Response

@@ -21,6 +21,15 @@ from ...types import UNSET, Unset
 from .. import RawResponse, request_body
 from . import create_image_generation
 
+# The public names: the star import above brings the models in for the signatures only.
+__all__ = (
+    "AsyncImages",
+    "AsyncImagesWithRawResponse",
+    "Images",
+    "ImagesWithRawResponse",
+    "create_image_generation",
+)
+
 
 def _create_image_generation_answer(
     client: AuthenticatedClient, response: httpx.Response

@@ -21,6 +21,15 @@ from ...types import UNSET, Unset
 from .. import RawResponse, request_body
 from . import get_task
 
+# The public names: the star import above brings the models in for the signatures only.
+__all__ = (
+    "AsyncTasks",
+    "AsyncTasksWithRawResponse",
+    "Tasks",
+    "TasksWithRawResponse",
+    "get_task",
+)
+
 
 def _get_task_answer(
     client: AuthenticatedClient, response: httpx.Response

@@ -21,6 +21,17 @@ from ...types import UNSET, Unset
 from .. import RawResponse, request_body
 from . import remove_image_background, remove_video_background, swap_face
 
+# The public names: the star import above brings the models in for the signatures only.
+__all__ = (
+    "AsyncTools",
+    "AsyncToolsWithRawResponse",
+    "Tools",
+    "ToolsWithRawResponse",
+    "remove_image_background",
+    "remove_video_background",
+    "swap_face",
+)
+
 
 def _remove_image_background_answer(
     client: AuthenticatedClient, response: httpx.Response

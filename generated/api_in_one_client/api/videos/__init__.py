@@ -21,6 +21,15 @@ from ...types import UNSET, Unset
 from .. import RawResponse, request_body
 from . import create_video_generation
 
+# The public names: the star import above brings the models in for the signatures only.
+__all__ = (
+    "AsyncVideos",
+    "AsyncVideosWithRawResponse",
+    "Videos",
+    "VideosWithRawResponse",
+    "create_video_generation",
+)
+
 
 def _create_video_generation_answer(
     client: AuthenticatedClient, response: httpx.Response
