@@ -137,8 +137,8 @@ def _body(schema: str, example: Mapping[str, Any]) -> dict[str, Any]:
 # Runs in the copy: the mock, the regenerated calls and aio, all from the copy's packages.
 DRIVER = textwrap.dedent(
     """
-    import contextlib, inspect, io, json, os, sys, tempfile, typing
-    import httpx
+    import contextlib, inspect, io, json, os, sys, tempfile
+    import httpx, typing_extensions
     from api_in_one import BadRequestError, connect, download_results, wait_for_task
     from api_in_one.cli import main as aio
     from api_in_one.mock import DEMO_KEY, MockConfig, serve
@@ -181,7 +181,7 @@ DRIVER = textwrap.dedent(
                     "types": [httpx.get(url).headers["content-type"] for url in task.response],
                 }
             # The new operation is a resource method too, its fields typed keyword arguments.
-            [_, fields] = typing.get_overloads(type(client.images).upscale_image)
+            [_, fields] = typing_extensions.get_overloads(type(client.images).upscale_image)
             out["resource_signature"] = {
                 name: [str(p.annotation), None if p.default is p.empty else p.default]
                 for name, p in inspect.signature(fields).parameters.items() if name != "self"

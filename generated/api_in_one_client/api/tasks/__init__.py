@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, overload
+from typing import Any, Literal
 
 import httpx
+
+# typing_extensions' overload records the overloads on 3.10 too (get_overloads).
+from typing_extensions import overload
 
 from ...client import AuthenticatedClient
 from ...errors import UnexpectedStatus
