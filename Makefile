@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	$(BIN)/pyright --version >/dev/null  # fetch pyright's npm package now, not mid-test
 	touch $(STAMP)
 
 generate: $(STAMP)

@@ -1,18 +1,27 @@
 """api_in_one: the Python SDK for the API in One gateway.
 
-``connect()`` returns the generated, typed client (``api_in_one_client``)
-with retries that never double-charge, a shared rate budget and typed
-errors on every call. The helpers here wait for tasks, stream chat and
-download results; each I/O helper has an ``async_`` twin for clients made
-with ``aconnect()``::
+``connect()`` returns a client with one attribute per tag of the spec,
+generated from it, and retries that never double-charge, a shared rate budget
+and typed errors on every call; ``aconnect()`` returns its async twin::
 
-    client = connect()  # API_IN_ONE_API_KEY
-    created = create_image_generation.sync(client=client, body=...)
-    paths = download_results(client, wait_for_task(client, created), "out")
+    with connect() as client:  # API_IN_ONE_API_KEY
+        created = client.images.create_image_generation(model=slug, prompt="A fox")
+        paths = client.tasks.download(client.tasks.wait(created), "out")
+
+The generated functions (``create_image_generation.sync(client=client, ...)``)
+and the module-level helpers (``wait_for_task``, ``stream_chat``, ...) take the
+same clients.
 """
 
 from ._budget import RateBudget, TokenBucket
-from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
+from ._client import (
+    DEFAULT_BASE_URL,
+    ApiInOneClient,
+    AsyncApiInOneClient,
+    SyncApiInOneClient,
+    aconnect,
+    connect,
+)
 from ._errors import (
     APIConnectionError,
     ApiInOneError,
@@ -36,6 +45,7 @@ from ._guard import CreditGuard
 from ._redis_budget import RedisRateBudget
 from ._task_log import TaskCreation, TaskLog
 from ._task_status import task_id_of
+from ._version import __version__ as __version__
 from .batch import (
     BatchEstimate,
     BatchInputError,
@@ -71,6 +81,7 @@ __all__ = [
     "APITimeoutError",
     "ApiInOneClient",
     "ApiInOneError",
+    "AsyncApiInOneClient",
     "AsyncChatStream",
     "AuthenticationError",
     "BadRequestError",
@@ -96,6 +107,7 @@ __all__ = [
     "StreamError",
     "StreamInterruptedError",
     "StreamTimeoutError",
+    "SyncApiInOneClient",
     "TaskCreation",
     "TaskFailedError",
     "TaskLog",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from api_in_one import ApiInOneClient
+    from api_in_one import AsyncApiInOneClient, SyncApiInOneClient
     from api_in_one.mock import MockConfig, RunningMock
     from api_in_one.mock._server import MockHost
 
@@ -50,7 +50,7 @@ def aio_mock(aio_mock_config: MockConfig, _aio_mock_host: MockHost) -> Iterator[
 
 
 @pytest.fixture
-def aio_client(aio_mock: RunningMock) -> Iterator[ApiInOneClient]:
+def aio_client(aio_mock: RunningMock) -> Iterator[SyncApiInOneClient]:
     """A ``connect()`` client for the mock, with the demo key and the mock's rate limit."""
     from api_in_one import connect
     from api_in_one.mock import DEMO_KEY
@@ -62,7 +62,7 @@ def aio_client(aio_mock: RunningMock) -> Iterator[ApiInOneClient]:
 
 
 @pytest.fixture
-async def aio_async_client(aio_mock: RunningMock) -> AsyncIterator[ApiInOneClient]:
+async def aio_async_client(aio_mock: RunningMock) -> AsyncIterator[AsyncApiInOneClient]:
     """An ``aconnect()`` client for the mock (use in ``@pytest.mark.anyio`` tests)."""
     from api_in_one import aconnect
     from api_in_one.mock import DEMO_KEY

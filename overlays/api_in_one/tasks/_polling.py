@@ -15,9 +15,8 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from .._client import ApiInOneClient
 from .._errors import ApiInOneError, TaskFailedError, TaskTimeoutError
-from .._task_log import last_request_id
+from .._task_log import TaskLog, last_request_id
 from .._task_status import FAILED, TaskLike, task_id_of
 from .._telemetry import TaskWaits
 from ._schedule import Schedule
@@ -42,7 +41,9 @@ def _schedule(
     timeout: float,
 ) -> Schedule:
     ids = _deduplicated(tasks)
-    log = client.task_log if isinstance(client, ApiInOneClient) else None
+    # Any client with a task log (those of connect() and aconnect()) times polls from it;
+    # read by attribute so that the client module can build on this one.
+    log: TaskLog | None = getattr(client, "task_log", None)
     origins = {} if log is None else {i: c for i in ids if (c := log.get(i)) is not None}
     return Schedule(ids, origins, poll_interval, max_poll_interval, timeout)
 
