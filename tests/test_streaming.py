@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 import httpx
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -516,7 +517,7 @@ def test_arbitrary_sse_bytes_raise_only_the_sdks_errors(body: bytes, size: int) 
 
 
 QUESTION = "Weather in Paris"
-TOOLS = [
+TOOLS: list[dict[str, Any]] = [
     {
         "type": "function",
         "function": {
@@ -548,7 +549,8 @@ def _answer_turn(call: dict[str, Any]) -> dict[str, Any]:
 def _check_call(call: ToolCall, name: str = "get_weather") -> dict[str, Any]:
     assert isinstance(call.function, FunctionCall)
     assert (call.type_, call.function.name) == ("function", name)
-    assert json.loads(str(call.function.arguments)) == {"query": QUESTION}
+    schema = next(t["function"]["parameters"] for t in TOOLS if t["function"]["name"] == name)
+    jsonschema.validate(json.loads(str(call.function.arguments)), schema)
     assert isinstance(call.id, str)
     return call.to_dict()
 
@@ -623,7 +625,7 @@ def test_loose_tool_turns_the_schema_allows_are_answered(aio_client: ApiInOneCli
     body = {**TOOL_BODY, "messages": [{"role": "user", "content": ""}], "tool_choice": named}
     [call] = stream_chat(aio_client, body).until_done().tool_calls
     assert isinstance(call.function, FunctionCall)
-    assert (call.function.name, call.function.arguments) == ("not_a_tool", '{"query": ""}')
+    assert (call.function.name, call.function.arguments) == ("not_a_tool", "{}")
 
 
 def test_bytes_that_are_not_utf8_decode_as_replacement_characters() -> None:
