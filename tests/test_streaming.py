@@ -34,7 +34,7 @@ from api_in_one_client.models import (
     FunctionCall,
     ToolCall,
 )
-from bench._shapes import SHAPES, events
+from bench._shapes import SHAPES, body, events
 
 BODY = {
     "model": "gemini",
@@ -311,12 +311,14 @@ def _chunk_texts(payloads: list[dict[str, Any]], key: str) -> str:
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_every_chunk_shape_decodes_to_what_from_dict_builds(shape: str) -> None:
-    """OpenAI's, Gemini's, changing ids, tool calls, unknown keys, the mock's: one decoder."""
+    """OpenAI's, Gemini's, changing ids, shuffled keys, escapes, a change of shape midway,
+    tool calls, unknown keys, the mock's: one decoder."""
     payloads = SHAPES[shape](12)
-    with stream_chat(_client_answering([events(payloads)]), BODY) as stream:
+    with stream_chat(_client_answering([body(shape, 12)]), BODY) as stream:
         chunks = list(stream)
     assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
     assert stream.result.text == _chunk_texts(payloads, "content")
+    assert stream.result.reasoning == _chunk_texts(payloads, "reasoning_content")
     assert stream.result.chunks == len(payloads)
     assert (stream.result.usage is None) == all(p.get("usage") is None for p in payloads)
     containers = [{id(item) for item in _containers(chunk)} for chunk in chunks]
@@ -353,7 +355,7 @@ def _async_client_answering(body: bytes) -> ApiInOneClient:
 async def test_every_chunk_shape_decodes_the_same_async() -> None:
     for shape, make in SHAPES.items():
         payloads = make(12)
-        client = _async_client_answering(events(payloads))
+        client = _async_client_answering(body(shape, 12))
         async with await async_stream_chat(client, BODY) as stream:
             chunks = [chunk async for chunk in stream]
         assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads], shape
