@@ -25,7 +25,7 @@ from api_in_one_client.types import UNSET
 
 from .._spec import load_spec
 
-__all__ = ["builder"]
+__all__ = ["builder", "fields"]
 
 _INLINE_DEPTH = 3
 """Models nested deeper than this are built by a call to their own builder."""
@@ -76,21 +76,21 @@ class _Writer:
     ) -> list[str]:
         """Lines that build ``model`` from the dict in ``source`` into ``target``."""
         pad = "    " * indent
-        fields = _fields(model)
-        if fields is None or depth > _INLINE_DEPTH:
+        declared = fields(model)
+        if declared is None or depth > _INLINE_DEPTH:
             return [f"{pad}{target} = {self.name(model.from_dict)}({source})"]
         # The declared keys with UNSET, overlaid with the object's own: one C-level merge and
         # one itemgetter read every field, where a .get per field costs several times more.
-        defaults = self.name(dict.fromkeys([key for key, *_ in fields], UNSET), "d")
-        getter = self.name(itemgetter(*[key for key, *_ in fields]), "g")
-        merged, arguments = self.fresh(), [self.fresh() for _ in fields]
+        defaults = self.name(dict.fromkeys([key for key, *_ in declared], UNSET), "d")
+        getter = self.name(itemgetter(*[key for key, *_ in declared]), "g")
+        merged, arguments = self.fresh(), [self.fresh() for _ in declared]
         unpacked = ", ".join(arguments) + ("," if len(arguments) == 1 else "")
         single = "(" if len(arguments) == 1 else ""
         lines = [
             f"{pad}{merged} = {defaults} | {source}",
             f"{pad}{unpacked} = {single}{getter}({merged}){',)' if single else ''}",
         ]
-        for (key, kind, inner, required), value in zip(fields, arguments, strict=True):
+        for (key, kind, inner, required, _), value in zip(declared, arguments, strict=True):
             if required:
                 lines += [f"{pad}if {value} is UNSET:", f"{pad}    raise KeyError({key!r})"]
             if kind == "plain":
@@ -104,11 +104,11 @@ class _Writer:
                 lines += self.listed(inner, value, inside, depth)
             else:
                 lines += self.model(inner, value, value, inside, depth + 1)
-        known = self.name(frozenset(key for key, *_ in fields), "k")
+        known = self.name(frozenset(key for key, *_ in declared), "k")
         built = self.fresh() if target == source else target
         lines += [
             f"{pad}{built} = {self.name(model)}({', '.join(arguments)})",
-            f"{pad}if len({merged}) != {len(fields)}:",
+            f"{pad}if len({merged}) != {len(declared)}:",
             f"{pad}    {built}.additional_properties = "
             f"{{k: v for k, v in {source}.items() if k not in {known}}}",
         ]
@@ -117,14 +117,15 @@ class _Writer:
         return lines
 
 
-def _fields(model: type[Any]) -> list[tuple[str, str, Any, bool]] | None:
-    """``(JSON key, kind, nested model, required)`` per field in constructor order, or None
-    when some field is of a kind only the model's ``from_dict`` builds."""
+def fields(model: type[Any]) -> list[tuple[str, str, Any, bool, Any]] | None:
+    """``(JSON key, kind, nested model, required, property schema)`` per field in constructor
+    order, or None when some field is of a kind only the model's ``from_dict`` builds."""
     schema = load_spec()["components"]["schemas"].get(model.__name__)
     if not attrs.has(model) or not isinstance(schema, dict) or not schema.get("properties"):
         return None
+    properties = schema["properties"]
     keys = {}
-    for key in schema.get("properties", {}):
+    for key in properties:
         name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
         keys[name] = keys[f"{name}_"] = key  # the generator adds "_" to reserved names
     fields = []
@@ -135,7 +136,8 @@ def _fields(model: type[Any]) -> list[tuple[str, str, Any, bool]] | None:
         kind_and_model = _kind(str(field.type))
         if key is None or kind_and_model is None:
             return None
-        fields.append((key, *kind_and_model, field.default is attrs.NOTHING))
+        required = field.default is attrs.NOTHING
+        fields.append((key, *kind_and_model, required, properties[key]))
     return fields
 
 

@@ -39,16 +39,17 @@ class _CallPieces:
 
     def add(self, piece: ToolCall) -> None:
         """Take one delta's piece of the call (its fields' types are checked already)."""
-        if isinstance(piece.id, str):
-            self.call.id = piece.id
-        if isinstance(piece.type_, str):
-            self.call.type_ = piece.type_
-        function = piece.function
-        if isinstance(function, FunctionCall):
-            if isinstance(function.name, str):
-                self.function.name = function.name
-            if isinstance(function.arguments, str):
-                self._arguments.append(function.arguments)
+        call_id, kind, function = piece.id, piece.type_, piece.function
+        if type(call_id) is str:
+            self.call.id = call_id
+        if type(kind) is str:
+            self.call.type_ = kind
+        if type(function) is FunctionCall:
+            name, arguments = function.name, function.arguments
+            if type(name) is str:
+                self.function.name = name
+            if type(arguments) is str:
+                self._arguments.append(arguments)
 
     def gather(self) -> None:
         if self._arguments:
