@@ -40,7 +40,7 @@ lint: $(STAMP)
 test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak compat
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -54,6 +54,20 @@ contract-long: $(STAMP)
 # Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
 soak: $(STAMP) system-packages
 	$(PY) scripts/soak.py
+
+# Real OpenAI-compatible libraries (compat/requirements.txt, pinned) against the mock, each in
+# its own .venv-compat so make test stays light; the mock runs from .venv. CI runs it.
+COMPAT_VENV := .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.installed
+
+$(COMPAT_STAMP): compat/requirements.txt
+	rm -rf $(COMPAT_VENV)
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -r compat/requirements.txt
+	touch $(COMPAT_STAMP)
+
+compat: $(STAMP) $(COMPAT_STAMP)
+	cd compat && AIO_MOCK_PYTHON=$(CURDIR)/$(PY) ../$(COMPAT_VENV)/bin/python -m pytest -q
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)

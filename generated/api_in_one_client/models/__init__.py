@@ -159,7 +159,7 @@ class ChatMessageParam(TypedDict, total=False):
     """``ChatMessage`` as a dict: the keys and value types of its schema."""
 
     role: Required[ChatMessageRole]
-    content: Required[str | Sequence[ChatContentPartParam] | None]
+    content: NotRequired[str | Sequence[ChatContentPartParam] | None]
     name: NotRequired[str]
     tool_call_id: NotRequired[str]
     tool_calls: NotRequired[Sequence[ToolCallParam]]

@@ -27,6 +27,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .. import _wire
 from .._operations import OperationFacts
+from ..chat._sse import SSEFramer, block_fields
 
 __all__ = ["Answer", "Contract"]
 
@@ -270,23 +271,10 @@ def _location(error: jsonschema.ValidationError) -> str:
 
 
 def _events(body: bytes) -> Iterator[dict[str, Any]]:
-    """The Server-Sent Events in a whole stream, each as ``{"data": ..., "event": ...}``."""
-    text = body.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    for block in text.split("\n\n"):
-        event: dict[str, Any] = {}
-        data: list[str] = []
-        for line in block.split("\n"):
-            if not line or line.startswith(":"):
-                continue
-            field, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if field == "data":
-                data.append(value)
-            elif field == "retry" and value.isdigit():
-                event["retry"] = int(value)
-            elif field in {"event", "id", "retry"}:
-                event[field] = value
-        if data:
-            event["data"] = "\n".join(data)
+    """The Server-Sent Events in a whole stream, each as ``{"data": ..., "event": ...}``,
+    framed as the SDK's own stream reader frames them."""
+    framer = SSEFramer()
+    for block in [*framer.feed(body), *framer.end()]:
+        event = block_fields(block)
         if event:
             yield event

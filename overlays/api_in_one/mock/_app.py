@@ -21,7 +21,14 @@ from starlette.types import Receive, Scope, Send
 
 from .. import _operations
 from .._operations import OperationFacts
-from .._wire import JSON, REQUEST_ID_HEADER, media_type, sent_request_id
+from .._wire import (
+    EVENT_STREAM,
+    JSON,
+    REQUEST_ID_HEADER,
+    media_type,
+    new_request_id,
+    sent_request_id,
+)
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._drift import Drift
@@ -161,7 +168,8 @@ class _Gateway:
             response = error.response()
         operation_id = operation.operation_id if operation else None
         response = self.drift.apply(operation_id, response)
-        response.headers[REQUEST_ID_HEADER] = sent_request_id(request.headers) or "mock_unnamed"
+        # The client's id echoed, else one of its own per answer, as the gateway gives.
+        response.headers[REQUEST_ID_HEADER] = sent_request_id(request.headers) or new_request_id()
         self.state.stats.record_response(operation_id, response.status_code)
         return response
 
@@ -303,7 +311,7 @@ class _Gateway:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage", False))
         events = list(stream_events(reply, cost, include_usage=include_usage))
         return StreamingResponse(
-            self._sse(events), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+            self._sse(events), media_type=EVENT_STREAM, headers={"Cache-Control": "no-cache"}
         )
 
     async def _sse(self, events: list[dict[str, Any]]) -> AsyncIterator[bytes]:

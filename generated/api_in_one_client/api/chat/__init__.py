@@ -126,11 +126,16 @@ class ChatWithRawResponse:
         stream sends a call's `id` and `name` in its first delta and the
         `arguments` JSON text in pieces, matched by `index`.
 
-        The bundled mock answers with a tool call, deterministically, when the
-        request has `tools`, `tool_choice` is not `none`, and the last message
-        is from the user (a `tool` message as the last one gets a text answer):
-        it calls the function `tool_choice` names, else the first tool, with
-        the arguments `{"query": <the user's text>}`.
+        The bundled mock answers as a model would, deterministically: with
+        `tools`, it calls functions when `tool_choice` is `required` or names
+        one, or when it is `auto` and the last message is the user's (`none`,
+        or a `tool` message last under `auto`, gets text); a named function
+        alone, else every tool whose name the user's message mentions (the
+        first tool if none), or only the first of them with
+        `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+        function's `parameters` schema. `response_format` `json_schema` makes
+        the content an instance of its schema, `json_object` a JSON object.
+        docs/mock.md has the rules in full.
 
         Args:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
@@ -279,11 +284,16 @@ class Chat:
         stream sends a call's `id` and `name` in its first delta and the
         `arguments` JSON text in pieces, matched by `index`.
 
-        The bundled mock answers with a tool call, deterministically, when the
-        request has `tools`, `tool_choice` is not `none`, and the last message
-        is from the user (a `tool` message as the last one gets a text answer):
-        it calls the function `tool_choice` names, else the first tool, with
-        the arguments `{"query": <the user's text>}`.
+        The bundled mock answers as a model would, deterministically: with
+        `tools`, it calls functions when `tool_choice` is `required` or names
+        one, or when it is `auto` and the last message is the user's (`none`,
+        or a `tool` message last under `auto`, gets text); a named function
+        alone, else every tool whose name the user's message mentions (the
+        first tool if none), or only the first of them with
+        `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+        function's `parameters` schema. `response_format` `json_schema` makes
+        the content an instance of its schema, `json_object` a JSON object.
+        docs/mock.md has the rules in full.
 
         Args:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
@@ -424,11 +434,16 @@ class AsyncChatWithRawResponse:
         stream sends a call's `id` and `name` in its first delta and the
         `arguments` JSON text in pieces, matched by `index`.
 
-        The bundled mock answers with a tool call, deterministically, when the
-        request has `tools`, `tool_choice` is not `none`, and the last message
-        is from the user (a `tool` message as the last one gets a text answer):
-        it calls the function `tool_choice` names, else the first tool, with
-        the arguments `{"query": <the user's text>}`.
+        The bundled mock answers as a model would, deterministically: with
+        `tools`, it calls functions when `tool_choice` is `required` or names
+        one, or when it is `auto` and the last message is the user's (`none`,
+        or a `tool` message last under `auto`, gets text); a named function
+        alone, else every tool whose name the user's message mentions (the
+        first tool if none), or only the first of them with
+        `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+        function's `parameters` schema. `response_format` `json_schema` makes
+        the content an instance of its schema, `json_object` a JSON object.
+        docs/mock.md has the rules in full.
 
         Args:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
@@ -577,11 +592,16 @@ class AsyncChat:
         stream sends a call's `id` and `name` in its first delta and the
         `arguments` JSON text in pieces, matched by `index`.
 
-        The bundled mock answers with a tool call, deterministically, when the
-        request has `tools`, `tool_choice` is not `none`, and the last message
-        is from the user (a `tool` message as the last one gets a text answer):
-        it calls the function `tool_choice` names, else the first tool, with
-        the arguments `{"query": <the user's text>}`.
+        The bundled mock answers as a model would, deterministically: with
+        `tools`, it calls functions when `tool_choice` is `required` or names
+        one, or when it is `auto` and the last message is the user's (`none`,
+        or a `tool` message last under `auto`, gets text); a named function
+        alone, else every tool whose name the user's message mentions (the
+        first tool if none), or only the first of them with
+        `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+        function's `parameters` schema. `response_format` `json_schema` makes
+        the content an instance of its schema, `json_object` a JSON object.
+        docs/mock.md has the rules in full.
 
         Args:
             model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
