@@ -18,8 +18,8 @@ import pytest
 from api_in_one._operations import of_kind
 from api_in_one._spec import load_spec
 from api_in_one.cli import main
-from api_in_one.cli._demo import CHEAP_TASKS
 from api_in_one.cli._options import Command, create_commands
+from api_in_one.cli._tour import CHEAP_TASKS
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
 POOR_KEY = "aio_poor_key"
@@ -170,7 +170,9 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
             "invalid choice",
         ),
         (["image", "--model", "flux-2", "--prompt", "A fox", "--seed", "many"], "invalid int"),
-        (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unrecognized"),
+        (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unknown flag --bogus"),
+        # Unknown before missing: a misspelt flag is named with its fix, not as a missing one.
+        (["image", "--model", "flux-2", "--promt", "A fox"], "did you mean --prompt?"),
         (["chat"], "the following arguments are required: message"),
         (["teleport"], "invalid choice"),
     ],

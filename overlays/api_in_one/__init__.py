@@ -9,59 +9,69 @@ with ``aconnect()``::
     client = connect()  # API_IN_ONE_API_KEY
     created = create_image_generation.sync(client=client, body=...)
     paths = download_results(client, wait_for_task(client, created), "out")
+
+Importing the package costs almost nothing: each name is imported from its
+module on first use (``__getattr__`` below), so ``aio --help`` or a program
+using only ``connect`` does not pay for the batch runner or the mock.
 """
 
-from ._budget import RateBudget, TokenBucket
-from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
-from ._errors import (
-    APIConnectionError,
-    ApiInOneError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CreditLimitError,
-    InsufficientCreditsError,
-    InternalServerError,
-    NotFoundError,
-    RateLimitError,
-    StreamError,
-    StreamInterruptedError,
-    StreamTimeoutError,
-    TaskFailedError,
-    TaskTimeoutError,
-)
-from ._guard import CreditGuard
-from ._redis_budget import RedisRateBudget
-from ._task_log import TaskCreation, TaskLog
-from ._task_status import task_id_of
-from .batch import (
-    BatchEstimate,
-    BatchInputError,
-    BatchProgress,
-    BatchReport,
-    JournalError,
-    JournalSummary,
-    LineRecord,
-    RedisJournal,
-    SqliteJournal,
-    async_run_batch,
-    estimate_batch,
-    open_journal,
-    run_batch,
-)
-from .chat import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
-from .tasks import (
-    as_completed,
-    async_as_completed,
-    async_download_results,
-    async_wait_for_task,
-    async_wait_for_tasks,
-    download_results,
-    wait_for_task,
-    wait_for_tasks,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._budget import RateBudget, TokenBucket
+    from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
+    from ._errors import (
+        APIConnectionError,
+        ApiInOneError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CreditLimitError,
+        InsufficientCreditsError,
+        InternalServerError,
+        NotFoundError,
+        RateLimitError,
+        StreamError,
+        StreamInterruptedError,
+        StreamTimeoutError,
+        TaskFailedError,
+        TaskTimeoutError,
+    )
+    from ._guard import CreditGuard
+    from ._redis_budget import RedisRateBudget
+    from ._task_log import TaskCreation, TaskLog
+    from ._task_status import task_id_of
+    from .batch import (
+        BatchEstimate,
+        BatchInputError,
+        BatchProgress,
+        BatchReport,
+        JournalError,
+        JournalSummary,
+        LineRecord,
+        RedisJournal,
+        SqliteJournal,
+        async_run_batch,
+        estimate_batch,
+        open_journal,
+        run_batch,
+    )
+    from .chat import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
+    from .tasks import (
+        as_completed,
+        async_as_completed,
+        async_download_results,
+        async_wait_for_task,
+        async_wait_for_tasks,
+        download_results,
+        wait_for_task,
+        wait_for_tasks,
+    )
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -119,3 +129,90 @@ __all__ = [
     "wait_for_task",
     "wait_for_tasks",
 ]
+
+# Where each public name lives, for the lazy imports; tests/test_lazy_imports.py checks that
+# it names what the TYPE_CHECKING block imports, which is what type checkers read.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "._budget": (
+        "RateBudget",
+        "TokenBucket",
+    ),
+    "._client": (
+        "DEFAULT_BASE_URL",
+        "ApiInOneClient",
+        "aconnect",
+        "connect",
+    ),
+    "._errors": (
+        "APIConnectionError",
+        "ApiInOneError",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "CreditLimitError",
+        "InsufficientCreditsError",
+        "InternalServerError",
+        "NotFoundError",
+        "RateLimitError",
+        "StreamError",
+        "StreamInterruptedError",
+        "StreamTimeoutError",
+        "TaskFailedError",
+        "TaskTimeoutError",
+    ),
+    "._guard": ("CreditGuard",),
+    "._redis_budget": ("RedisRateBudget",),
+    "._task_log": (
+        "TaskCreation",
+        "TaskLog",
+    ),
+    "._task_status": ("task_id_of",),
+    ".batch": (
+        "BatchEstimate",
+        "BatchInputError",
+        "BatchProgress",
+        "BatchReport",
+        "JournalError",
+        "JournalSummary",
+        "LineRecord",
+        "RedisJournal",
+        "SqliteJournal",
+        "async_run_batch",
+        "estimate_batch",
+        "open_journal",
+        "run_batch",
+    ),
+    ".chat": (
+        "AsyncChatStream",
+        "ChatResult",
+        "ChatStream",
+        "async_stream_chat",
+        "stream_chat",
+    ),
+    ".tasks": (
+        "as_completed",
+        "async_as_completed",
+        "async_download_results",
+        "async_wait_for_task",
+        "async_wait_for_tasks",
+        "download_results",
+        "wait_for_task",
+        "wait_for_tasks",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
