@@ -15,12 +15,12 @@ module on first use (``__getattr__`` below), so ``aio --help`` or a program
 using only ``connect`` does not pay for the batch runner or the mock.
 """
 
-from __future__ import annotations
+# No other module-level names: dir() of the package is its public names.
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from ._lazy import lazy_exports as _lazy_exports
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._budget import RateBudget, TokenBucket
     from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
     from ._errors import (
@@ -130,8 +130,7 @@ __all__ = [
     "wait_for_tasks",
 ]
 
-# Where each public name lives, for the lazy imports; tests/test_lazy_imports.py checks that
-# it names what the TYPE_CHECKING block imports, which is what type checkers read.
+# Where each public name lives, for the lazy imports (see _lazy.py).
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "._budget": (
         "RateBudget",
@@ -202,17 +201,4 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "wait_for_tasks",
     ),
 }
-_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS)
