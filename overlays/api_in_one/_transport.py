@@ -296,6 +296,7 @@ class _Decision:
             retry_after=retry_after,
             may_have_created_task=status >= 500 and not idempotent,
             charged_only=_is_chat(request),
+            request=request,
         )
 
 

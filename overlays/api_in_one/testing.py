@@ -80,7 +80,7 @@ async def aio_async_client(aio_mock: RunningMock) -> AsyncIterator[ApiInOneClien
 
 def _require_mock_extra() -> None:
     """Stop the session with the one line to run when the mock extra is missing (exit 2)."""
-    missing = missing_extra("mock", "The api_in_one pytest fixtures")
+    missing = missing_extra("mock", "The api_in_one pytest plugin")
     if missing:
         pytest.exit(missing, returncode=2)
 

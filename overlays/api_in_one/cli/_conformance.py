@@ -111,7 +111,9 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
 def _line(console: Console, result: CheckResult) -> None:
     """A line per check as it ends, so a long run shows its progress in a log too."""
     console.print(
-        f"  {result.outcome:<7} {result.operation}: {result.check}: {result.detail}", markup=False
+        f"  {result.outcome:<7} {result.operation}: {result.check}: {result.detail}",
+        markup=False,
+        soft_wrap=True,
     )
 
 

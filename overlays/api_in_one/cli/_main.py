@@ -32,6 +32,7 @@ _CLI_WORDING = {
     "lower connect(requests_per_minute=...)": "lower --requests-per-minute",
     "connect(timeout=...) or client.with_options(timeout=...)": "a longer --timeout",
     "raise max_credits": "raise --max-credits",
+    "Try base_url=": "Try --base-url ",
 }
 _NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
 
@@ -123,7 +124,8 @@ class _Version(argparse.Action):
             version = metadata.version("api-in-one")
         except metadata.PackageNotFoundError:
             version = "(not installed)"
-        parser.exit(message=f"{parser.prog} {version}\n")
+        _write(sys.stdout, f"{parser.prog} {version}")
+        parser.exit()
 
 
 def cli_wording(message: str) -> str:
