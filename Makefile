@@ -40,6 +40,7 @@ test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
 .PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
+.PHONY: dist dist-check
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -53,6 +54,16 @@ contract-long: $(STAMP)
 # Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
 soak: $(STAMP) system-packages
 	$(PY) scripts/soak.py
+
+# The wheel and the sdist, in dist/.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/hatchling build -d dist
+
+# The wheel installed in a fresh venv outside the checkout: missing-extra messages, the
+# quick start against the mock, the pytest plugin (about a minute; .ci/run runs it).
+dist-check: dist
+	$(PY) scripts/dist_check.py dist
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)

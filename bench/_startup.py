@@ -83,12 +83,15 @@ def write_user_project(folder: Path, copies: int = USER_TESTS) -> Path:
     return path
 
 
-def run_user_project(folder: Path) -> tuple[int, float]:
-    """Run the project's tests; (tests passed, seconds of test time)."""
+def run_user_project(
+    folder: Path, *, python: str = sys.executable, env: dict[str, str] | None = None
+) -> tuple[int, float]:
+    """Run the project's tests with ``python``; (tests passed, seconds of test time)."""
     report = folder / "junit.xml"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
         cwd=folder,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
