@@ -15,8 +15,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The demo needs only the cli and mock extras (a few seconds); make test adds the rest.
+DEMO_STAMP := $(VENV)/.installed-demo
+
+$(DEMO_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing api-in-one with the cli and mock extras into $(VENV):"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[cli,mock]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP)
+	@echo "Installing the development tools into $(VENV) (a minute or so):"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
 	touch $(STAMP)
@@ -42,7 +51,7 @@ test: $(STAMP) check-generated lint system-packages
 .PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
 .PHONY: dist dist-check
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/aio demo
 
 mock: $(STAMP)
