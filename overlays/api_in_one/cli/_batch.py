@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from ._command import EXIT_FAILED, EXIT_OK, Commands, UsageError, exit_on_signal
+from ._progress import WaitProgress
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -141,7 +142,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     _print_report(console, report, args)
     if report.stopped and received:
         return exit_on_signal(received[-1])
-    return EXIT_OK if report.succeeded else EXIT_FAILED
+    return EXIT_OK if report.all_done else EXIT_FAILED
 
 
 def _estimate(args: argparse.Namespace, console: Console) -> int:
@@ -191,7 +192,11 @@ def _stopping(stop: threading.Event) -> Iterator[list[int]]:
 
 
 @contextmanager
-def _bar(console: Console, *, enabled: bool) -> Iterator[_ShowProgress]:
+def _bar(console: Console, *, enabled: bool) -> Iterator[Callable[[BatchProgress], None]]:
+    if enabled and not console.is_terminal:
+        with _PlainProgress(console) as plain:
+            yield plain
+        return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -229,6 +234,37 @@ class _ShowProgress:
         self.progress.update(self.task, total=counts.total, completed=counts.finished, counts=text)
 
 
+class _PlainProgress:
+    """The run's progress in a log: a line as lines end, and every few seconds while none do."""
+
+    def __init__(self, console: Console) -> None:
+        self.counts: BatchProgress | None = None
+        self.finished = -1  # the runner updates one BatchProgress in place: keep the count
+        self.lines = WaitProgress(console, self._line, enabled=True)
+
+    def _line(self, elapsed: float) -> str:
+        counts = self.counts
+        if counts is None:
+            return f"batch  starting  {elapsed:.1f} s"
+        return (
+            f"batch  {counts.finished}/{counts.total}  {counts.done} done  {counts.failed} failed  "
+            f"{counts.unknown} unknown  {counts.spent:g} credits  {elapsed:.1f} s"
+        )
+
+    def __enter__(self) -> _PlainProgress:
+        self.lines.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.lines.__exit__(*exc_info)
+
+    def __call__(self, counts: BatchProgress) -> None:
+        self.counts = counts
+        if counts.finished != self.finished:
+            self.finished = counts.finished
+            self.lines.changed()
+
+
 def _summary_json(summary: JournalSummary) -> dict[str, object]:
     return {
         "lines": summary.total,
@@ -239,13 +275,20 @@ def _summary_json(summary: JournalSummary) -> dict[str, object]:
     }
 
 
-def _print_summary(console: Console, summary: JournalSummary) -> None:
+def _print_summary(
+    console: Console, summary: JournalSummary, spent_by_run: float | None = None
+) -> None:
     from ..batch._journal import DONE, FAILED, UNKNOWN
 
+    # A line refused unsent under --max-credits ends failed too, and is sent by a rerun.
+    spent = f"{summary.spent:g} credits spent"
+    if spent_by_run is not None:
+        spent = f"{spent_by_run:g} credits spent by this run, {summary.spent:g} in all"
     console.print(
-        f"{summary.total} lines: {summary.count(DONE)} done, {summary.count(FAILED)} failed, "
-        f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; "
-        f"{summary.spent:g} credits spent"
+        f"{summary.total} lines: {summary.count(DONE)} done, "
+        f"{summary.count(FAILED)} failed or refused unsent, "
+        f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; {spent}",
+        soft_wrap=True,
     )
     if summary.count(UNKNOWN):
         console.print(
@@ -258,15 +301,15 @@ def _print_report(console: Console, report: BatchReport, args: argparse.Namespac
     from ._output import print_json
 
     if args.json:
-        stopped = {"stopped": report.stopped, "out": str(args.out)}
-        print_json(console, {**_summary_json(report.summary), **stopped})
+        run = {"stopped": report.stopped, "out": str(args.out), "spent_by_run": report.spent_by_run}
+        print_json(console, {**_summary_json(report.summary), **run})
         return
-    _print_summary(console, report.summary)
+    _print_summary(console, report.summary, report.spent_by_run)
     if report.error is not None:
         console.print(f"[red]{type(report.error).__name__}: {report.error.message}[/red]")
     if report.stopped:
         console.print("Stopped: run the same command again to resume.")
-    console.print(f"Output: {args.out}")
+    console.print(f"Output: {args.out}", soft_wrap=True)
 
 
 def _status(args: argparse.Namespace, console: Console) -> int:
