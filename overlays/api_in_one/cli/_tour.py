@@ -37,6 +37,7 @@ from ..chat._stream import stream_chat
 from ..tasks._downloads import download_results
 from ..tasks._polling import as_completed, wait_for_task
 from ._output import TaskProgress, echo_stream
+from ._progress import WaitProgress
 
 __all__ = ["run_demo"]
 
@@ -170,9 +171,16 @@ def _batch(console: Console, client: AuthenticatedClient, mock: Any, steps: list
     sample = _samples()[0]
     console.rule(f"20 {sample.name} tasks through as_completed, under a {RATE_LIMIT}/min budget")
     before = mock.stats.statuses[429]
-    created = [
-        sample.create(client, **_varied(sample, f"A lighthouse, study {n}")) for n in range(20)
-    ]
+    created: list[TaskCreated] = []
+    # The budget paces the creates over seconds: a line shows them counting up meanwhile.
+
+    def creating(elapsed: float) -> str:
+        return f"  creating {len(created)}/20  {elapsed:4.1f} s"
+
+    with WaitProgress(console, creating) as progress:
+        for n in range(20):
+            created.append(sample.create(client, **_varied(sample, f"A lighthouse, study {n}")))
+            progress.changed()
     for number, task in enumerate(as_completed(client, created, poll_interval=0.5), start=1):
         console.print(f"  {number:>2}/20  {task.task_id}  {task.status}")
     rate_limited = mock.stats.statuses[429] - before
@@ -222,9 +230,11 @@ def _journaled(
     for cap in (3 * sample.cost, 5 * sample.cost):
         report = run_batch(client, lines, journal, out=out, max_credits=cap, poll_interval=0.2)
         summary = report.summary
+        # The words of aio batch run's summary: a line over the cap ends failed, unsent.
         console.print(
             f"  cap {cap:g} credits: {summary.count(DONE)} done, "
-            f"{summary.count(FAILED)} refused unsent, {summary.spent:g} credits spent"
+            f"{summary.count(FAILED)} failed or refused unsent; "
+            f"{report.spent_by_run:g} credits spent by this run, {summary.spent:g} in all"
         )
     done = sum(json.loads(row)["task_status"] == SUCCESS for row in out.read_text().splitlines())
     steps.append(Step("journalled batch of 5", f"{done} done", f"resumed; see {out}"))
