@@ -23,7 +23,13 @@ from ._errors import ApiInOneError, CreditLimitError
 from ._operations import OperationFacts, operations
 from ._task_status import is_finished
 
-__all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport", "paid_operation"]
+__all__ = [
+    "AsyncGuardedTransport",
+    "CreditGuard",
+    "GuardedTransport",
+    "operation_of",
+    "paid_operation",
+]
 
 _PAID_KINDS = frozenset({"task", "chat"})
 
@@ -43,7 +49,8 @@ def _routes() -> list[tuple[re.Pattern[str], OperationFacts]]:
     return _ROUTES
 
 
-def _operation_of(request: httpx.Request) -> OperationFacts | None:
+def operation_of(request: httpx.Request) -> OperationFacts | None:
+    """The spec's operation ``request`` calls, by method and path template, or None."""
     for pattern, facts in _routes():
         if facts.method == request.method and pattern.search(request.url.path):
             return facts
@@ -52,7 +59,7 @@ def _operation_of(request: httpx.Request) -> OperationFacts | None:
 
 def paid_operation(request: httpx.Request) -> OperationFacts | None:
     """The operation of ``request`` when it costs credits (a task create or a chat), else None."""
-    facts = _operation_of(request)
+    facts = operation_of(request)
     return facts if facts is not None and facts.kind in _PAID_KINDS else None
 
 
