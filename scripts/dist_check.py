@@ -91,7 +91,7 @@ def check(dist: Path) -> None:
         project = home / "project"
         project.mkdir()
         write_user_project(project, copies=3)
-        passed, _ = run_user_project(project, python=python, env=env)
+        passed, _ = run_user_project(project, python=python, env=env, only_our_plugin=False)
         assert passed == 3
         print("the README's pytest example, in a project of its own: passed")
 
