@@ -258,6 +258,14 @@ def test_wait_shows_the_task_id_at_once_then_each_status_in_a_log(
     assert lines[-2].startswith("✓ ") or lines[-1].startswith("  result")
 
 
+def test_a_value_that_starts_with_a_dash_is_no_unknown_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "chat", "- a list item, please", "--no-stream")
+    assert (code, err) == (0, "")
+    assert "a list item" in out
+
+
 def test_version_is_the_installed_one(capsys: pytest.CaptureFixture[str]) -> None:
     from importlib.metadata import version
 

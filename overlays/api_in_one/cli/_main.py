@@ -68,7 +68,8 @@ class _Parser(argparse.ArgumentParser):
             if argument == "--":
                 return
             flag = argument.partition("=")[0]
-            if not argument.startswith("-") or _NEGATIVE_NUMBER.match(argument):
+            # As argparse reads them: a negative number or a word with a space is a value.
+            if not argument.startswith("-") or _NEGATIVE_NUMBER.match(argument) or " " in flag:
                 continue
             if flag not in self._option_string_actions:
                 close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6)
