@@ -28,6 +28,7 @@ $(STAMP): $(DEMO_STAMP)
 	@echo "Installing the development tools into $(VENV) (a minute or so):"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	$(BIN)/pyright --version >/dev/null  # fetch pyright's npm package now, not mid-test
 	touch $(STAMP)
 
 generate: $(STAMP)

@@ -20,6 +20,7 @@ IDS = {
     "stream.sync.openai",
     "overhead.sync.get_task",
     "overhead.async.get_task",
+    "overhead.sync.resource_get_task",
     "batch.rate_limited",
     "batch.requests",
     "batch.lag",

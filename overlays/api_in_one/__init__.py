@@ -1,14 +1,16 @@
 """api_in_one: the Python SDK for the API in One gateway.
 
-``connect()`` returns the generated, typed client (``api_in_one_client``)
-with retries that never double-charge, a shared rate budget and typed
-errors on every call. The helpers here wait for tasks, stream chat and
-download results; each I/O helper has an ``async_`` twin for clients made
-with ``aconnect()``::
+``connect()`` returns a client with one attribute per tag of the spec,
+generated from it, and retries that never double-charge, a shared rate budget
+and typed errors on every call; ``aconnect()`` returns its async twin::
 
-    client = connect()  # API_IN_ONE_API_KEY
-    created = create_image_generation.sync(client=client, body=...)
-    paths = download_results(client, wait_for_task(client, created), "out")
+    with connect() as client:  # API_IN_ONE_API_KEY
+        created = client.images.create_image_generation(model=slug, prompt="A fox")
+        paths = client.tasks.download(client.tasks.wait(created), "out")
+
+The generated functions (``create_image_generation.sync(client=client, ...)``)
+and the module-level helpers (``wait_for_task``, ``stream_chat``, ...) take the
+same clients.
 
 Importing the package costs almost nothing: each name is imported from its
 module on first use (``__getattr__`` below), so ``aio --help`` or a program
@@ -22,7 +24,14 @@ from ._lazy import lazy_exports as _lazy_exports
 
 if _typing.TYPE_CHECKING:
     from ._budget import RateBudget, TokenBucket
-    from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
+    from ._client import (
+        DEFAULT_BASE_URL,
+        ApiInOneClient,
+        AsyncApiInOneClient,
+        SyncApiInOneClient,
+        aconnect,
+        connect,
+    )
     from ._errors import (
         APIConnectionError,
         ApiInOneError,
@@ -46,6 +55,7 @@ if _typing.TYPE_CHECKING:
     from ._redis_budget import RedisRateBudget
     from ._task_log import TaskCreation, TaskLog
     from ._task_status import task_id_of
+    from ._version import __version__ as __version__
     from .batch import (
         BatchEstimate,
         BatchInputError,
@@ -81,6 +91,7 @@ __all__ = [
     "APITimeoutError",
     "ApiInOneClient",
     "ApiInOneError",
+    "AsyncApiInOneClient",
     "AsyncChatStream",
     "AuthenticationError",
     "BadRequestError",
@@ -106,6 +117,7 @@ __all__ = [
     "StreamError",
     "StreamInterruptedError",
     "StreamTimeoutError",
+    "SyncApiInOneClient",
     "TaskCreation",
     "TaskFailedError",
     "TaskLog",
@@ -139,6 +151,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "._client": (
         "DEFAULT_BASE_URL",
         "ApiInOneClient",
+        "AsyncApiInOneClient",
+        "SyncApiInOneClient",
         "aconnect",
         "connect",
     ),
@@ -168,6 +182,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TaskLog",
     ),
     "._task_status": ("task_id_of",),
+    "._version": ("__version__",),
     ".batch": (
         "BatchEstimate",
         "BatchInputError",

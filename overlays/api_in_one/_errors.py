@@ -11,10 +11,9 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ._wire import REQUEST_ID_HEADER, new_request_id, request_id_of
+from ._wire import request_id_of
 
 __all__ = [
-    "REQUEST_ID_HEADER",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -35,8 +34,6 @@ __all__ = [
     "error_from_envelope",
     "error_from_response",
     "excerpt",
-    "new_request_id",
-    "request_id_of",
 ]
 
 # The gateway has no way to look a task up by request: say what is at stake, not how to check.
@@ -375,7 +372,7 @@ def error_from_response(
         body,
         fallback=fallback,
         response=response,
-        request_id=response.headers.get(REQUEST_ID_HEADER) or request_id,
+        request_id=request_id_of(response) or request_id,
         retry_after=retry_after,
         may_have_created_task=may_have_created_task,
         charged_only=charged_only,

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 
 import httpx
 
-from ._guard import paid_operation
+from ._request_facts import facts_of
 from ._spec import load_spec
 
 __all__ = ["not_found_note"]
@@ -34,13 +33,11 @@ def not_found_note(request: httpx.Request) -> str:
             f"The path {request.url.path} is outside the API: does the base URL lack {prefix}? "
             f"Try base_url={origin}{prefix!s} (or API_IN_ONE_BASE_URL)."
         )
-    facts = paid_operation(request)
+    sent = facts_of(request)
+    facts = sent.paid_operation
     if facts is None:
         return "Check the task id: it comes from the create call's answer."
-    try:
-        model = json.loads(request.content).get("model")
-    except (ValueError, AttributeError):
-        model = None
+    model = sent.fields.get("model")
     if facts.models and isinstance(model, str) and model not in facts.models:
         known = list(facts.models)
         close = difflib.get_close_matches(model, known, n=1, cutoff=0.4)

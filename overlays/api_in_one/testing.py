@@ -16,18 +16,20 @@ milliseconds, not the gateway's seconds.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
 from ._extras import missing_extra
 
 if TYPE_CHECKING:
-    from api_in_one import ApiInOneClient
+    from api_in_one import ApiInOneClient, AsyncApiInOneClient, SyncApiInOneClient
     from api_in_one.mock import MockConfig, RunningMock
     from api_in_one.mock._server import MockHost
 
 __all__ = ["aio_async_client", "aio_client", "aio_mock", "aio_mock_config"]
+
+_Client = TypeVar("_Client", bound="ApiInOneClient")
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def aio_mock(aio_mock_config: MockConfig, _aio_mock_host: MockHost) -> Iterator[
 
 
 @pytest.fixture
-def aio_client(aio_mock: RunningMock) -> Iterator[ApiInOneClient]:
+def aio_client(aio_mock: RunningMock) -> Iterator[SyncApiInOneClient]:
     """A ``connect()`` client for the mock, with the demo key and the mock's rate limit."""
     from api_in_one import connect
     from api_in_one.mock import DEMO_KEY
@@ -68,7 +70,7 @@ def aio_client(aio_mock: RunningMock) -> Iterator[ApiInOneClient]:
 
 
 @pytest.fixture
-async def aio_async_client(aio_mock: RunningMock) -> AsyncIterator[ApiInOneClient]:
+async def aio_async_client(aio_mock: RunningMock) -> AsyncIterator[AsyncApiInOneClient]:
     """An ``aconnect()`` client for the mock (use in ``@pytest.mark.anyio`` tests)."""
     from api_in_one import aconnect
     from api_in_one.mock import DEMO_KEY
@@ -101,7 +103,7 @@ def _settings(mock: RunningMock) -> dict[str, Any]:
     }
 
 
-def _on_mock_clock(client: ApiInOneClient, mock: RunningMock) -> ApiInOneClient:
+def _on_mock_clock(client: _Client, mock: RunningMock) -> _Client:
     # A mock whose tasks take no time at all still needs a poll interval over zero.
     client.time_scale = max(mock.state.config.time_scale, 1e-4)
     return client

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from api_in_one_client import AuthenticatedClient
-from api_in_one_client import models as generated_models
 from api_in_one_client.models import Task
 
 from .._errors import (
@@ -30,7 +28,7 @@ from .._errors import (
     InsufficientCreditsError,
     TaskFailedError,
 )
-from .._operations import OperationFacts, operation
+from .._operations import GeneratedCall, OperationFacts, operation
 from .._task_log import last_request_id
 from .._task_status import SUCCESS, task_id_of
 from ..tasks._downloads import async_download_results, download_results
@@ -158,16 +156,15 @@ class _Run:
             self.progress.unknown += 1
         self._report()
 
-    def prepare(self, record: LineRecord) -> tuple[Any, Any] | None:
-        """The generated module and request model of a pending line, marked sending; or None.
+    def prepare(self, record: LineRecord) -> GeneratedCall | None:
+        """The generated call of a pending line, marked sending; or None.
 
         None when it was refused before sending (the line is then recorded as
         failed, or given back when it is no longer ours).
         """
         facts: OperationFacts = operation(record.operation)
         try:
-            model_class = getattr(generated_models, facts.request_schema or "")
-            model = model_class.from_dict(record.body)
+            call = facts.call(record.body)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             record.error = {
                 "type": "BadRequestError",
@@ -186,7 +183,7 @@ class _Run:
         if begun == OVER_LIMIT:
             self._refuse(record, "it would pass the batch's limit")
             return None
-        return importlib.import_module(facts.module), model
+        return call
 
     def _refuse(self, record: LineRecord, why: str) -> None:
         committed = self.journal.committed()
@@ -389,10 +386,9 @@ def _drive(run: _Run) -> None:
                 run.release([record])
             elif record.state == CREATED and record.task_id is not None:
                 waiting[record.task_id] = record
-            elif (prepared := run.prepare(record)) is not None:
-                module, model = prepared
+            elif (call := run.prepare(record)) is not None:
                 try:
-                    answer = module.sync(client=run.client, body=model)
+                    answer = call.sync(run.client)
                 except BaseException as error:  # unknown unless it surely created nothing
                     run.create_failed(record, error)
                     if not isinstance(error, Exception):
@@ -471,8 +467,8 @@ async def _async_drive(run: _Run) -> None:
                     break
                 if record.state == CREATED and record.task_id is not None:
                     waiting[record.task_id] = record
-                elif (prepared := run.prepare(record)) is not None:
-                    task_id = await _async_create(run, record, *prepared)
+                elif (call := run.prepare(record)) is not None:
+                    task_id = await _async_create(run, record, call)
                     if task_id is not None:
                         waiting[task_id] = record
         except asyncio.CancelledError:
@@ -481,9 +477,9 @@ async def _async_drive(run: _Run) -> None:
         await _async_wait(run, waiting)
 
 
-async def _async_create(run: _Run, record: LineRecord, module: Any, model: Any) -> str | None:
+async def _async_create(run: _Run, record: LineRecord, call: GeneratedCall) -> str | None:
     # Shielded: a cancelled run still learns, and records, what its create did.
-    sending = asyncio.ensure_future(module.asyncio(client=run.client, body=model))
+    sending = asyncio.ensure_future(call.asyncio(run.client))
     try:
         answer = await asyncio.shield(sending)
     except asyncio.CancelledError:

@@ -24,9 +24,9 @@ from .._errors import (
     StreamInterruptedError,
     StreamTimeoutError,
     error_from_envelope,
-    request_id_of,
 )
 from .._operations import of_kind
+from .._wire import is_event_stream, media_type, request_id_of
 from ._frames import Frame, Layout, learn_frame, read_layout, scan
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
@@ -522,11 +522,10 @@ async def async_stream_chat(
 
 
 def _not_a_stream(response: httpx.Response) -> ApiInOneError | None:
-    media_type = response.headers.get("content-type", "").split(";")[0].strip()
-    if media_type == "text/event-stream":
+    if is_event_stream(response):
         return None
     return ApiInOneError(
-        f"Expected an SSE stream, got {media_type or 'no content type'} "
+        f"Expected an SSE stream, got {media_type(response) or 'no content type'} "
         f"(HTTP {response.status_code})",
         status=response.status_code,
         request_id=request_id_of(response),

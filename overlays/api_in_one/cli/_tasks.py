@@ -58,18 +58,14 @@ def connect_from(args: argparse.Namespace, **settings: Any) -> ApiInOneClient:
 
 
 def _create(args: argparse.Namespace, console: Console) -> int:
-    import importlib
-
     from api_in_one_client.models import TaskCreated
 
     from ._output import print_json, shown
 
     command: Command = args.create
-    module = importlib.import_module(command.operation.module)
-    models = importlib.import_module("api_in_one_client.models")
-    body = getattr(models, command.schema_name).from_dict(body_from(args))
+    call = command.operation.call(body_from(args))
     with connect_from(args) as client:
-        created = module.sync(client=client, body=body)
+        created = call.sync(client)
         assert isinstance(created, TaskCreated)
         if not (args.wait or args.download):
             if args.json:

@@ -11,7 +11,6 @@ server instead: a cheap subset by default, everything with ``--full``.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api_in_one_client import AuthenticatedClient, models
+from api_in_one_client import AuthenticatedClient
 from api_in_one_client.models import TaskCreated
 
 from .._client import connect
@@ -74,9 +73,7 @@ class _Sample:
 
     def create(self, client: AuthenticatedClient, **changes: Any) -> TaskCreated:
         """Create the task, with ``changes`` made to the example body."""
-        module = importlib.import_module(self.operation.module)
-        request = getattr(models, str(self.operation.request_schema))
-        created = module.sync(client=client, body=request.from_dict({**self.body, **changes}))
+        created = self.operation.call({**self.body, **changes}).sync(client)
         assert isinstance(created, TaskCreated), created
         return created
 

@@ -25,6 +25,7 @@ from jsonschema import validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .. import _wire
 from .._operations import OperationFacts
 
 __all__ = ["Answer", "Contract"]
@@ -67,8 +68,7 @@ class Answer:
     @property
     def media_type(self) -> str:
         """The media type of ``Content-Type``, lower case, without parameters."""
-        content_type: str = self.headers.get("content-type", "")
-        return content_type.split(";")[0].strip().lower()
+        return _wire.media_type(self.headers)
 
     def json(self) -> Any:
         """The decoded JSON body; raises ``ValueError`` when it is not JSON."""
@@ -134,9 +134,9 @@ class Contract:
         pointer = self._pointer_of(
             facts, answer.status, declared, answer.media_type, media.get("schema", {})
         )
-        if answer.media_type == "text/event-stream":
+        if _wire.is_event_stream(answer.media_type):
             problems += self._stream_problems(pointer, answer.body)
-        elif answer.media_type == "application/json" or answer.media_type.endswith("+json"):
+        elif _wire.is_json(answer.media_type):
             problems += self._json_problems(pointer, answer.body)
         return problems
 

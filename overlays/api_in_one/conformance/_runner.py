@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from .. import _wire
 from .._budget import RateBudget, TokenBucket
 from .._client import ApiInOneClient, _settings, connect
 from .._errors import TaskFailedError
@@ -261,7 +262,7 @@ class _Run:
         self, facts: OperationFacts, check: str, example: Mapping[str, Any], cost: float
     ) -> None:
         streamed = example.get("stream", True) is not False
-        accept = "text/event-stream" if streamed else "application/json"
+        accept = _wire.EVENT_STREAM if streamed else _wire.JSON
         self._check(
             facts,
             f"{check} ({'SSE' if streamed else 'JSON'})",
@@ -332,8 +333,8 @@ class _Run:
                 continue
             if response.status_code != 200:
                 problems.append(f"{url}: HTTP {response.status_code}")
-            got = response.headers.get("content-type", "").split(";")[0].strip()
-            if media_type is not None and got != media_type:
+            got = _wire.media_type(response)
+            if media_type is not None and got != _wire.media_type(media_type):
                 problems.append(f"{url}: Content-Type {got!r}, the spec says {media_type!r}")
         detail = f"{len(urls)} result files fetched" if not problems else problems[0]
         outcome = DRIFT if problems else PASS

@@ -21,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from .. import _operations
 from .._operations import OperationFacts
+from .._wire import JSON, REQUEST_ID_HEADER, media_type, sent_request_id
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._drift import Drift
@@ -160,7 +161,7 @@ class _Gateway:
             response = error.response()
         operation_id = operation.operation_id if operation else None
         response = self.drift.apply(operation_id, response)
-        response.headers["X-Request-Id"] = request.headers.get("x-request-id", "mock_unnamed")
+        response.headers[REQUEST_ID_HEADER] = sent_request_id(request.headers) or "mock_unnamed"
         self.state.stats.record_response(operation_id, response.status_code)
         return response
 
@@ -239,9 +240,9 @@ class _Gateway:
     async def _body(self, request: Request, operation: Operation) -> dict[str, Any]:
         if operation.body is None:
             return {}
-        content_type = request.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() != "application/json":
-            raise ApiError(400, f"Content-Type must be application/json, not {content_type!r}")
+        kind = media_type(request.headers)
+        if kind != JSON:
+            raise ApiError(400, f"Content-Type must be application/json, not {kind or 'none'!r}")
         limit = self.state.config.max_body_bytes
         raw = bytearray()
         async for part in request.stream():

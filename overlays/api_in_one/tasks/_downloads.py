@@ -20,17 +20,12 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from .._errors import (
-    REQUEST_ID_HEADER,
-    APIConnectionError,
-    ApiInOneError,
-    error_from_response,
-    new_request_id,
-)
+from .._errors import APIConnectionError, ApiInOneError, error_from_response
 from .._operations import operations
 from .._task_log import last_request_id
 from .._telemetry import traced_async_download, traced_download
 from .._tls import tls_context
+from .._wire import REQUEST_ID_HEADER, media_type, new_request_id
 
 __all__ = ["async_download_results", "download_results"]
 
@@ -50,16 +45,15 @@ def _urls(client: AuthenticatedClient, task: Task) -> list[str]:
     return urls
 
 
-def _safe_name(task_id: str, index: int, url: str, content_type: str = "") -> str:
+def _safe_name(task_id: str, index: int, url: str, kind: str = "") -> str:
     """``<task id>-<index><.ext>``, from characters that cannot climb out of the folder.
 
-    The extension is the URL's, or else the one of the answer's content type.
+    The extension is the URL's, or else the one of the answer's media type ``kind``.
     """
     basename = httpx.URL(url).path.rsplit("/", 1)[-1]
     stem, dot, extension = basename.rpartition(".")
     if not (dot and stem):
-        media_type = content_type.split(";")[0].strip().lower()
-        extension = _extension_of(media_type)
+        extension = _extension_of(kind)
     suffix = "." + _UNSAFE.sub("", extension)[:10] if extension else ""
     return f"{_UNSAFE.sub('_', task_id).strip('._') or 'task'}-{index}{suffix.lower()}"
 
@@ -213,8 +207,7 @@ class _Destination:
         if response.status_code >= 400:
             error = error_from_response(response, request_id=request_id)
             raise _Expired(error) if response.status_code in _EXPIRED else error
-        content_type = response.headers.get("content-type", "")
-        return self.folder / _safe_name(self.task.task_id, index, url, content_type)
+        return self.folder / _safe_name(self.task.task_id, index, url, media_type(response))
 
 
 def _total(response: httpx.Response) -> int | None:
