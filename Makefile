@@ -15,8 +15,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The demo needs only the cli and mock extras (a few seconds); make test adds the rest.
+DEMO_STAMP := $(VENV)/.installed-demo
+
+$(DEMO_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing api-in-one with the cli and mock extras into $(VENV):"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[cli,mock]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP)
+	@echo "Installing the development tools into $(VENV) (a minute or so):"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
 	$(BIN)/pyright --version >/dev/null  # fetch pyright's npm package now, not mid-test
@@ -41,8 +50,9 @@ test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
 .PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak compat
+.PHONY: dist dist-check
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/aio demo
 
 mock: $(STAMP)
@@ -68,6 +78,16 @@ $(COMPAT_STAMP): compat/requirements.txt
 
 compat: $(STAMP) $(COMPAT_STAMP)
 	cd compat && AIO_MOCK_PYTHON=$(CURDIR)/$(PY) ../$(COMPAT_VENV)/bin/python -m pytest -q
+
+# The wheel and the sdist, in dist/.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/hatchling build -d dist
+
+# The wheel installed in a fresh venv outside the checkout: missing-extra messages, the
+# quick start against the mock, the pytest plugin (about a minute; .ci/run runs it).
+dist-check: dist
+	$(PY) scripts/dist_check.py dist
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)

@@ -37,6 +37,9 @@ IDS = {
     "batch.lag",
     "journal.create_cost",
     "journal.memory",
+    "startup.aio_help",
+    "startup.aio_image_help",
+    "startup.user_tests",
 }
 
 

@@ -15,6 +15,7 @@ import ipaddress
 import json
 import math
 import os
+import ssl
 import sys
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from ._errors import ApiInOneError
 from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._logs import configure_from_environment
 from ._task_log import TaskLog
+from ._tls import no_tls_context, tls_context
 from ._transport import (
     DEFAULT_MAX_ANSWER_BYTES,
     AsyncRetryTransport,
@@ -95,6 +97,10 @@ class ApiInOneClient(AuthenticatedClient):
     """True for a client from ``aconnect()``."""
     credit_guard: CreditGuard | None = field(default=None, kw_only=True)
     """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
+    time_scale: float = field(default=1.0, kw_only=True)
+    """Real seconds per second of the server's clock: 1 for the gateway. The pytest plugin
+    sets its mock's ``time_scale``, so the waits' ``poll_interval`` and ``timeout`` keep
+    their meaning and run as much faster as the mock's tasks do."""
 
     def get_httpx_client(self) -> httpx.Client:
         """The sync httpx client; ``TypeError`` on a client from ``aconnect()``."""
@@ -263,6 +269,12 @@ def _budget(
     return TokenBucket(requests_per_minute, fitting, per=60.0)
 
 
+def _tls_for(url: str) -> ssl.SSLContext:
+    """The process's shared TLS context; none that loads certificates for a plain-HTTP URL,
+    which ``_settings`` allows only on loopback."""
+    return no_tls_context() if url.startswith("http://") else tls_context()
+
+
 def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
@@ -389,7 +401,11 @@ def connect(
         max_answer_bytes=max_answer_bytes,
     )
     setup = _Setup.of(settings)
-    inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    inner = (
+        httpx.HTTPTransport(verify=_tls_for(setup.url))
+        if httpx_client is None
+        else CallerClientTransport(httpx_client)
+    )
     sending: httpx.BaseTransport = RetryTransport(
         inner,
         setup.policy,
@@ -438,7 +454,7 @@ def aconnect(
     )
     setup = _Setup.of(settings)
     inner = (
-        httpx.AsyncHTTPTransport()
+        httpx.AsyncHTTPTransport(verify=_tls_for(setup.url))
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)
     )

@@ -277,6 +277,7 @@ def _after_refusal(
             retry_after=retry_after,
             may_have_created_task=status >= 500 and not idempotent,
             charged_only=facts.is_chat,
+            request=request,
         )
     )
 

@@ -79,11 +79,19 @@ class BatchReport:
     """The run was asked to stop before the batch ended."""
     error: ApiInOneError | None = None
     """What ended the run early while waiting for tasks (a ``TaskTimeoutError``, say)."""
+    spent_by_run: float = 0.0
+    """Credits the gateway reported consumed by the lines this run finished: 0 for a
+    resume that had nothing left to send (``summary.spent`` counts every run)."""
+
+    @property
+    def all_done(self) -> bool:
+        """True when every line of the batch is done."""
+        return self.summary.count(DONE) == self.summary.total
 
     @property
     def succeeded(self) -> bool:
-        """Every line is done."""
-        return self.summary.count(DONE) == self.summary.total
+        """The same as ``all_done``, whose name says it is a yes or no, not a count."""
+        return self.all_done
 
 
 def _error(error: BaseException) -> dict[str, Any]:
@@ -129,6 +137,7 @@ class _Run:
             unknown=summary.count(UNKNOWN),
             spent=summary.spent,
         )
+        self._spent_before = summary.spent
         self._report()
 
     def _report(self) -> None:
@@ -298,7 +307,8 @@ class _Run:
         if out is not None:
             write_output(self.journal, out)
         stopped = self.stop.is_set() and self.error is None
-        return BatchReport(self.journal.summary(), stopped=stopped, error=self.error)
+        spent = self.progress.spent - self._spent_before
+        return BatchReport(self.journal.summary(), stopped, self.error, spent_by_run=spent)
 
 
 class _Polling(TypedDict):

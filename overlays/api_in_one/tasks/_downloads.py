@@ -9,7 +9,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from .._errors import APIConnectionError, ApiInOneError, error_from_response
 from .._operations import operations
 from .._task_log import last_request_id
 from .._telemetry import traced_async_download, traced_download
+from .._tls import tls_context
 from .._wire import REQUEST_ID_HEADER, media_type, new_request_id
 
 __all__ = ["async_download_results", "download_results"]
@@ -100,7 +101,9 @@ def download_results(
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
     urls, fresh = _urls(client, task), False
-    with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
+    with httpx.Client(
+        timeout=_timeout(client), follow_redirects=True, verify=tls_context()
+    ) as http:
         for index in range(len(urls)):
             try:
                 paths.append(_save(http, urls[index], index, to))
@@ -147,7 +150,9 @@ async def async_download_results(
     paths = []
     timeout = client.get_async_httpx_client().timeout
     urls, fresh = _urls(client, task), False
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=True, verify=tls_context()
+    ) as http:
         for index in range(len(urls)):
             try:
                 paths.append(await _async_save(http, urls[index], index, to))
@@ -210,6 +215,18 @@ def _total(response: httpx.Response) -> int | None:
     return int(length) if length and length.isdigit() else None
 
 
+def _create_beside(target: Path) -> tuple[Path, int]:
+    """A new file beside ``target`` and its descriptor, created with the user's umask
+    (mode 0644 under umask 022, as any download), unlike ``mkstemp``'s 0600."""
+    for _ in range(100):
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 class _Partial:
     """A temporary file beside ``target``, renamed onto it only when writing finished."""
 
@@ -218,11 +235,8 @@ class _Partial:
     ) -> None:
         self.target, self.total, self.on_progress = target, total, on_progress
         self.done = 0
-        handle, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        self.temporary, handle = _create_beside(target)
         self.file = os.fdopen(handle, "wb")
-        self.temporary = Path(name)
 
     def __enter__(self) -> _Partial:
         return self

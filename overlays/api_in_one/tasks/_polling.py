@@ -45,7 +45,16 @@ def _schedule(
     # read by attribute so that the client module can build on this one.
     log: TaskLog | None = getattr(client, "task_log", None)
     origins = {} if log is None else {i: c for i in ids if (c := log.get(i)) is not None}
-    return Schedule(ids, origins, poll_interval, max_poll_interval, timeout)
+    scale = _time_scale(client)
+    return Schedule(ids, origins, poll_interval * scale, max_poll_interval * scale, timeout * scale)
+
+
+def _time_scale(client: AuthenticatedClient) -> float:
+    """Real seconds per server second: the waits' intervals and deadline are server seconds.
+
+    Read by attribute, as the task log is: 1 for a client that is not connect()'s."""
+    scale: float = getattr(client, "time_scale", 1.0)
+    return scale
 
 
 def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
@@ -73,8 +82,9 @@ def _seen(
     except TaskTimeoutError as late:
         # The schedule knows the deadline, the client the id of the poll that found it passed.
         request_id = last_request_id(client, late.task_id)
+        timeout = late.timeout / _time_scale(client)  # as the caller gave it
         raise TaskTimeoutError(
-            late.task_id, late.last_status, late.timeout, request_id=request_id
+            late.task_id, late.last_status, timeout, request_id=request_id
         ) from None
     if not finished:
         return False
