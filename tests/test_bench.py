@@ -13,18 +13,33 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READERS = ("sync.stream_chat", "sync.until_done", "async.stream_chat")
-SHAPES = ("mock", "openai", "gemini-compat", "changing-ids", "tool-calls", "extra-keys")
+SHAPES = (
+    "mock",
+    "openai",
+    "gemini-compat",
+    "changing-ids",
+    "tool-calls",
+    "extra-keys",
+    "numbered-proxy",
+    "shuffled-keys",
+    "ascii-escapes",
+    "shape-change",
+)
 IDS = {
     *(f"stream.{reader}.{shape}" for reader in READERS for shape in SHAPES),
     "stream.sync.httpx_sse",
     "stream.sync.openai",
     "overhead.sync.get_task",
     "overhead.async.get_task",
+    "overhead.sync.resource_get_task",
     "batch.rate_limited",
     "batch.requests",
     "batch.lag",
     "journal.create_cost",
     "journal.memory",
+    "startup.aio_help",
+    "startup.aio_image_help",
+    "startup.user_tests",
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ApiInOneError
-from .._operations import operation, operations
+from .._operations import operation, routes
 
 if TYPE_CHECKING:
     from ._lines import LineRecord
@@ -130,10 +130,10 @@ def _line(where: str, text: str, position: int) -> BatchLine:
 
 def _operation_at(where: str, method: str, url: str) -> str:
     """The operationId for an OpenAI-batch-style ``method`` and ``url`` (e.g. ``/v1/...``)."""
-    path = url.split("?")[0].rstrip("/")
-    for facts in operations():
-        if facts.method == method.upper() and "{" not in facts.path and path.endswith(facts.path):
-            return facts.operation_id
+    found = routes().match(url.split("?")[0].rstrip("/"))
+    facts = None if found is None else found.by_method.get(method.upper())
+    if facts is not None:
+        return facts.operation_id
     raise BatchInputError(f"{where}: no operation of the spec answers {method} {url}")
 
 

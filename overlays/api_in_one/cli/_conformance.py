@@ -5,18 +5,16 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+from ._command import EXIT_FAILED, EXIT_OK, Commands, UsageError
 
-from .._errors import ApiInOneError
-from ..conformance import ConformanceReport, run_conformance
-from ._output import print_json
-from ._usage import UsageError
+if TYPE_CHECKING:
+    from rich.console import Console
 
-__all__ = ["add_conformance_command"]
+    from ..conformance import CheckResult, ConformanceReport
 
-EXIT_OK, EXIT_DRIFT = 0, 1
+__all__ = ["register"]
 
 
 def _credits(text: str) -> float:
@@ -36,7 +34,7 @@ def _positive(text: str) -> float:
     return value
 
 
-def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> None:
+def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
     """Add ``conformance`` to the ``aio`` subcommands."""
     sub = commands.add_parser(
         "conformance",
@@ -84,6 +82,10 @@ def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> N
 
 
 def _conformance(args: argparse.Namespace, console: Console) -> int:
+    from .._errors import ApiInOneError
+    from ..conformance import run_conformance
+    from ._output import print_json
+
     try:
         report = run_conformance(
             args.base_url,
@@ -92,6 +94,7 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
             probe_rate_limit=args.probe_rate_limit,
             requests_per_minute=args.requests_per_minute,
             task_timeout=args.task_timeout,
+            on_result=None if args.json else lambda result: _line(console, result),
         )
     except ApiInOneError as error:
         raise UsageError(error.message) from None
@@ -102,7 +105,16 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
         print_json(console, report.to_dict())
     else:
         _summary(console, report, markdown, data)
-    return EXIT_OK if report.ok else EXIT_DRIFT
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _line(console: Console, result: CheckResult) -> None:
+    """A line per check as it ends, so a long run shows its progress in a log too."""
+    console.print(
+        f"  {result.outcome:<7} {result.operation}: {result.check}: {result.detail}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _summary(console: Console, report: ConformanceReport, markdown: Path, data: Path) -> None:

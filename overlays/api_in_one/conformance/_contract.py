@@ -25,7 +25,9 @@ from jsonschema import validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .. import _wire
 from .._operations import OperationFacts
+from ..chat._sse import SSEFramer, block_fields
 
 __all__ = ["Answer", "Contract"]
 
@@ -67,8 +69,7 @@ class Answer:
     @property
     def media_type(self) -> str:
         """The media type of ``Content-Type``, lower case, without parameters."""
-        content_type: str = self.headers.get("content-type", "")
-        return content_type.split(";")[0].strip().lower()
+        return _wire.media_type(self.headers)
 
     def json(self) -> Any:
         """The decoded JSON body; raises ``ValueError`` when it is not JSON."""
@@ -134,9 +135,9 @@ class Contract:
         pointer = self._pointer_of(
             facts, answer.status, declared, answer.media_type, media.get("schema", {})
         )
-        if answer.media_type == "text/event-stream":
+        if _wire.is_event_stream(answer.media_type):
             problems += self._stream_problems(pointer, answer.body)
-        elif answer.media_type == "application/json" or answer.media_type.endswith("+json"):
+        elif _wire.is_json(answer.media_type):
             problems += self._json_problems(pointer, answer.body)
         return problems
 
@@ -270,23 +271,10 @@ def _location(error: jsonschema.ValidationError) -> str:
 
 
 def _events(body: bytes) -> Iterator[dict[str, Any]]:
-    """The Server-Sent Events in a whole stream, each as ``{"data": ..., "event": ...}``."""
-    text = body.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    for block in text.split("\n\n"):
-        event: dict[str, Any] = {}
-        data: list[str] = []
-        for line in block.split("\n"):
-            if not line or line.startswith(":"):
-                continue
-            field, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if field == "data":
-                data.append(value)
-            elif field == "retry" and value.isdigit():
-                event["retry"] = int(value)
-            elif field in {"event", "id", "retry"}:
-                event[field] = value
-        if data:
-            event["data"] = "\n".join(data)
+    """The Server-Sent Events in a whole stream, each as ``{"data": ..., "event": ...}``,
+    framed as the SDK's own stream reader frames them."""
+    framer = SSEFramer()
+    for block in [*framer.feed(body), *framer.end()]:
+        event = block_fields(block)
         if event:
             yield event

@@ -13,7 +13,7 @@ import hashlib
 import mimetypes
 import os
 import re
-import tempfile
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,16 +25,12 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from .._errors import (
-    REQUEST_ID_HEADER,
-    APIConnectionError,
-    ApiInOneError,
-    error_from_response,
-    new_request_id,
-)
+from .._errors import APIConnectionError, ApiInOneError, error_from_response
 from .._operations import operations
 from .._task_log import last_request_id
 from .._telemetry import traced_async_download, traced_download
+from .._tls import tls_context
+from .._wire import REQUEST_ID_HEADER, media_type, new_request_id
 
 __all__ = ["async_download_results", "download_results"]
 
@@ -60,16 +56,15 @@ def _urls(client: AuthenticatedClient, task: Task) -> list[str]:
     return urls
 
 
-def _safe_name(task_id: str, index: int, url: str, content_type: str = "") -> str:
+def _safe_name(task_id: str, index: int, url: str, kind: str = "") -> str:
     """``<task id>-<index><.ext>``, from characters that cannot climb out of the folder.
 
-    The extension is the URL's, or else the one of the answer's content type.
+    The extension is the URL's, or else the one of the answer's media type ``kind``.
     """
     basename = httpx.URL(url).path.rsplit("/", 1)[-1]
     stem, dot, extension = basename.rpartition(".")
     if not (dot and stem):
-        media_type = content_type.split(";")[0].strip().lower()
-        extension = _extension_of(media_type)
+        extension = _extension_of(kind)
     suffix = "." + _UNSAFE.sub("", extension)[:10] if extension else ""
     name = _UNSAFE.sub("_", task_id).strip("._") or "task"
     if len(name) > _LONGEST_STEM:  # shortened, and told apart by a hash of the whole id
@@ -124,7 +119,9 @@ def download_results(
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
     urls, fresh = _urls(client, task), False
-    with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
+    with httpx.Client(
+        timeout=_timeout(client), follow_redirects=True, verify=tls_context()
+    ) as http:
         for index in range(len(urls)):
             try:
                 paths.append(_save(http, urls[index], index, to))
@@ -175,7 +172,9 @@ async def async_download_results(
     paths = []
     timeout = client.get_async_httpx_client().timeout
     urls, fresh = _urls(client, task), False
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=True, verify=tls_context()
+    ) as http:
         for index in range(len(urls)):
             try:
                 paths.append(await _async_save(http, urls[index], index, to))
@@ -257,8 +256,7 @@ class _Destination:
         if response.status_code >= 400:
             error = error_from_response(response, request_id=request_id)
             raise _Expired(error) if response.status_code in _EXPIRED else error
-        content_type = response.headers.get("content-type", "")
-        return self.folder / _safe_name(self.task.task_id, index, url, content_type)
+        return self.folder / _safe_name(self.task.task_id, index, url, media_type(response))
 
 
 def _total(response: httpx.Response) -> int | None:
@@ -288,6 +286,18 @@ class _Caps:
             )
 
 
+def _create_beside(target: Path) -> tuple[Path, int]:
+    """A new file beside ``target`` and its descriptor, created with the user's umask
+    (mode 0644 under umask 022, as any download), unlike ``mkstemp``'s 0600."""
+    for _ in range(100):
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 class _Partial:
     """A temporary file beside ``target``, renamed onto it only when writing finished.
 
@@ -305,13 +315,10 @@ class _Partial:
         self.target, self.total, self.on_progress, self.caps = target, total, on_progress, caps
         self.done = 0
         try:
-            handle, name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-            )
+            self.temporary, handle = _create_beside(target)
         except OSError as error:
             raise self._failed(error) from None
         self.file = os.fdopen(handle, "wb")
-        self.temporary = Path(name)
 
     def _failed(self, error: OSError) -> ApiInOneError:
         return ApiInOneError(f"Saving {self.target} failed: {error.strerror or error}")
