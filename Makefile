@@ -63,7 +63,7 @@ contract-long: $(STAMP)
 
 # Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
 soak: $(STAMP) system-packages
-	$(PY) scripts/soak.py
+	$(PY) -m scripts.soak
 
 # Real OpenAI-compatible libraries (compat/requirements.txt, pinned) against the mock, each in
 # its own .venv-compat so make test stays light; the mock runs from .venv. CI runs it.

@@ -3,7 +3,7 @@
 1. Cost per create: ``creates`` image creates against the bundled mock
    (served in this process, rate limit off), each built from its input
    line; the candidate records each in a SQLite journal first and its task
-   id after, exactly as ``run_batch`` does (the same ``_Run`` methods). The
+   id after, exactly as ``run_batch`` does (the same ``_BatchRun`` methods). The
    figure is candidate time / baseline time: the goal is at most 1.10.
 2. Memory: ``run_batch`` over a ``lines``-line batch against an in-process
    gateway (``httpx.MockTransport``: instant creates, tasks done at the
@@ -29,8 +29,8 @@ import httpx
 
 from api_in_one import BatchProgress, SqliteJournal, connect, run_batch, wait_for_tasks
 from api_in_one._operations import operation
-from api_in_one.batch._files import read_batch
-from api_in_one.batch._runner import _Run
+from api_in_one.batch._files import input_identity, read_batch
+from api_in_one.batch._runner import _BatchRun
 from api_in_one.mock import DEMO_KEY, MockConfig, serve
 
 from ._report import Figure, Target
@@ -72,9 +72,9 @@ def _journaled(client: Any, folder: Path, creates: int) -> Workload:
         source = folder / f"journaled-{number}.jsonl"
         _write_input(source, creates, start=number * creates)
         journal = SqliteJournal(folder / f"journal-{number}.sqlite")
-        journal.register(read_batch(source))
+        journal.register(read_batch(source), input_identity(read_batch(source))[0])
         records = journal.claim(creates)
-        batch = _Run(
+        batch = _BatchRun(
             client,
             journal,
             download=None,

@@ -1,6 +1,6 @@
 """Soak the batch journal against the mock: killed runs, many workers, the spending guard.
 
-    .venv/bin/python scripts/soak.py [--only killed sigterm workers guard] [--seed N]
+    .venv/bin/python -m scripts.soak [--only killed sigterm workers guard faults hostile] [--seed N]
 
 The mock runs in this process, which outlives every run and worker it
 starts and kills, so its counters are the truth about what was created:
@@ -19,6 +19,13 @@ tasks on the mock is a duplicate.
    0 lost lines, 0 answers 429.
 4. guard: ``--max-credits`` below the estimate; the mock's balance shows
    nothing over the cap was created, on the first run and on a rerun.
+5. faults: each way a journal, an input or a process was broken
+   (``soak_faults``): Redis killed with and without AOF, evicted, paused;
+   SQLite truncated or replaced; a shortened and a different input; a budget
+   outage; a fork; a bad result line; the Redis clock stepping back.
+6. hostile: a broken or hostile server, a full disk, bad bytes
+   (``soak_hostile``): a gzip bomb, endless downloads, huge and compressed
+   SSE, undecodable inputs and arguments.
 
 Exit status 1 with the failed checks printed, 0 with a summary per part.
 """
@@ -26,81 +33,46 @@ Exit status 1 with the failed checks printed, 0 with a summary per part.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import random
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from starlette.requests import ClientDisconnect
 
-from api_in_one import RedisRateBudget, connect, open_journal, run_batch
-from api_in_one._operations import operation
-from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock, serve
+from api_in_one import JournalError, RedisRateBudget, connect, open_journal, run_batch
+from api_in_one.mock import DEMO_KEY, MockConfig, serve
+from scripts import soak_faults, soak_hostile
+from scripts.soak_support import (
+    IMAGE_COST,
+    ROOT,
+    SOAK,
+    Checks,
+    RedisServer,
+    aio,
+    output,
+    tasks_per_line,
+    wait_until,
+    write_input,
+)
 
-PARTS = ("killed", "sigterm", "workers", "guard")
-IMAGE = operation("image")
-MODEL = IMAGE.default_model
-IMAGE_COST = IMAGE.cost({"model": MODEL}) or 0.0
-POLL = "0.05"
-
-
-class Checks:
-    """Collects failed checks instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.failed: list[str] = []
-
-    def that(self, ok: bool, what: str) -> None:
-        """Record ``what`` as failed unless ``ok``."""
-        if not ok:
-            self.failed.append(what)
-            print(f"  FAILED: {what}", flush=True)
-
-
-def _write_input(path: Path, count: int) -> None:
-    with path.open("w") as out:
-        for i in range(count):
-            body = {"model": MODEL, "prompt": f"soak picture [{i:04}]"}
-            out.write(json.dumps({"custom_id": f"{i:04}", "operation": "image", "body": body}))
-            out.write("\n")
-
-
-def _tasks_per_line(mock: RunningMock, key: str = DEMO_KEY) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for task in list(mock.state.tasks.values()):
-        if task.key == key:
-            prompt = str(task.request.get("prompt", ""))
-            found[prompt[prompt.index("[") + 1 : prompt.index("]")]] += 1
-    return found
-
-
-def _output(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def _aio(mock: RunningMock, *args: str, key: str = DEMO_KEY) -> list[str]:
-    aio = [sys.executable, "-m", "api_in_one.cli"]
-    common = ["--api-key", key, "--base-url", mock.base_url, "--json"]
-    return [*aio, "batch", "run", *args, *common, "--poll-interval", POLL]
+PARTS = ("killed", "sigterm", "workers", "guard", "faults", "hostile")
 
 
 def _sending(journal: Path) -> int:
     """Lines the journal shows as sent without a recorded answer: creates cut off in flight."""
     if not journal.exists():  # killed while starting
         return 0
-    reader = open_journal(journal, read_only=True)
+    try:
+        reader = open_journal(journal, read_only=True)
+    except JournalError:  # killed before it recorded anything
+        return 0
     try:
         return reader.summary().count("sending")
     finally:
@@ -108,7 +80,7 @@ def _sending(journal: Path) -> int:
 
 
 def _check_output(checks: Checks, out: Path, lines: int, label: str) -> dict[str, int]:
-    rows = _output(out)
+    rows = output(out)
     checks.that(len(rows) == lines, f"{label}: the output has {len(rows)} of {lines} lines")
     ids = [row["custom_id"] for row in rows]
     checks.that(ids == [f"{i:04}" for i in range(lines)], f"{label}: output not in input order")
@@ -122,7 +94,7 @@ def killed_runs(checks: Checks, folder: Path, rng: random.Random, sig: signal.Si
     """The killed-runs campaign with ``sig``; returns its summary line."""
     label = sig.name
     source, journal, out = folder / "input.jsonl", folder / "journal.sqlite", folder / "out.jsonl"
-    _write_input(source, 100)
+    write_input(source, 100)
     config = MockConfig(time_scale=0.01, requests_per_minute=1_000_000)
     config.faults.slow_seconds = 0.03  # creates take long enough for kills to land in them
     in_flight = 0
@@ -130,15 +102,15 @@ def killed_runs(checks: Checks, folder: Path, rng: random.Random, sig: signal.Si
     args += ["--requests-per-minute", "100000"]
     with serve(config) as mock:
         for _ in range(20):
-            run = subprocess.Popen(_aio(mock, *args), stdout=subprocess.DEVNULL)
+            run = subprocess.Popen(aio(mock, *args), stdout=subprocess.DEVNULL)
             try:
                 run.wait(timeout=rng.uniform(0.5, 4.0))
             except subprocess.TimeoutExpired:
                 run.send_signal(sig)
             run.wait(timeout=60)
             in_flight += _sending(journal)
-        final = subprocess.run(_aio(mock, *args), stdout=subprocess.DEVNULL, timeout=300)
-        per_line = _tasks_per_line(mock)
+        final = subprocess.run(aio(mock, *args), stdout=subprocess.DEVNULL, timeout=300)
+        per_line = tasks_per_line(mock)
     checks.that(final.returncode in (0, 1), f"{label}: final run exited {final.returncode}")
     twice = [line for line, count in per_line.items() if count > 1]
     checks.that(not twice, f"{label}: lines with two tasks on the mock: {twice}")
@@ -152,38 +124,6 @@ def killed_runs(checks: Checks, folder: Path, rng: random.Random, sig: signal.Si
         f"{label}: 20 kills, {in_flight} during a create; final {states}; "
         f"{sum(per_line.values())} tasks for 100 lines, none twice"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _redis_server(folder: Path) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
-        raise SystemExit("redis-server is not installed: run `make system-packages`")
-    port = _free_port()
-    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-    command += ["--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        import redis
-
-        with redis.Redis(port=port) as client:
-            for _ in range(500):
-                try:
-                    client.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.01)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 WORKER_LIMIT, WORKER_WINDOW = 100, 2.0
@@ -203,27 +143,28 @@ def worker(redis_url: str, base_url: str, source: str, out: str) -> int:
 def many_workers(checks: Checks, folder: Path, rng: random.Random) -> str:
     """Four workers on one Redis journal and budget, two SIGKILLed mid-run."""
     source = folder / "input.jsonl"
-    _write_input(source, 400)
+    write_input(source, 400)
     config = MockConfig(
         keys={DEMO_KEY: 1_000_000.0},
         time_scale=0.01,
         requests_per_minute=WORKER_LIMIT,
         rate_window=WORKER_WINDOW,
     )
-    with _redis_server(folder) as redis_url, serve(config) as mock:
+    with RedisServer(folder, "--appendonly", "yes") as server, serve(config) as mock:
+        redis_url = server.url
         outs = [folder / f"out-{n}.jsonl" for n in range(4)]
         workers = [
             subprocess.Popen(
-                [sys.executable, __file__, "worker", redis_url, mock.base_url, str(source), str(o)]
+                [*SOAK, "worker", redis_url, mock.base_url, str(source), str(o)], cwd=ROOT
             )
             for o in outs
         ]
         victims = rng.sample(range(4), 2)
         for victim, share in zip(victims, (0.25, 0.5), strict=True):
-            _wait_until(mock, int(400 * share), timeout=300)
+            wait_until(mock, int(400 * share), timeout=300)
             workers[victim].kill()
         codes = [process.wait(timeout=600) for process in workers]
-        per_line = _tasks_per_line(mock)
+        per_line = tasks_per_line(mock)
         rate_limited = mock.state.stats.statuses[429]
     survivors = [n for n in range(4) if n not in victims]
     checks.that(all(codes[n] == 0 for n in survivors), f"workers: exit codes {codes}")
@@ -243,19 +184,10 @@ def many_workers(checks: Checks, folder: Path, rng: random.Random) -> str:
     )
 
 
-def _wait_until(mock: RunningMock, tasks: int, timeout: float) -> None:
-    """Until the mock holds ``tasks`` tasks (a moment mid-run to kill a worker)."""
-    deadline = time.monotonic() + timeout
-    while len(mock.state.tasks) < tasks:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the soak waited too long for the workers")
-        time.sleep(0.05)
-
-
 def guard(checks: Checks, folder: Path) -> str:
     """``--max-credits`` below the estimate: the balance shows nothing over the cap."""
     source, out = folder / "input.jsonl", folder / "out.jsonl"
-    _write_input(source, 40)
+    write_input(source, 40)
     key, balance = "aio_soak_guard_key_000000000000", 10_000.0
     cap = 40 * IMAGE_COST / 3
     config = MockConfig(time_scale=0.01, requests_per_minute=1_000_000, keys={key: balance})
@@ -264,11 +196,11 @@ def guard(checks: Checks, folder: Path) -> str:
     with serve(config) as mock:
         charged = []
         for _ in range(2):
-            subprocess.run(_aio(mock, *args, key=key), stdout=subprocess.DEVNULL, timeout=120)
+            subprocess.run(aio(mock, *args, key=key), stdout=subprocess.DEVNULL, timeout=120)
             charged.append(balance - mock.state.balances[key])
         created = mock.state.stats.tasks_created[key]
     checks.that(all(c <= cap for c in charged), f"guard: charged {charged} over the cap {cap:g}")
-    refused = Counter(row["error"]["type"] for row in _output(out) if row["error"])
+    refused = Counter(row["error"]["type"] for row in output(out) if row["error"])
     checks.that(refused["CreditLimitError"] == 40 - created, f"guard: refusals {dict(refused)}")
     return (
         f"guard: estimate {40 * IMAGE_COST:g}, cap {cap:g}; charged {charged[-1]:g} "
@@ -289,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["worker"]:
         return worker(*args[1:5])
+    if args[:1] == ["fault-worker"]:
+        return soak_faults.worker(*args[1:])
+    if args[:1] == ["hostile-worker"]:
+        return soak_hostile.hostile_worker(*args[1:4])
     parser = argparse.ArgumentParser(prog="soak.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--seed", type=int, default=int(time.time()))
@@ -310,8 +246,12 @@ def main(argv: list[str] | None = None) -> int:
                 line = killed_runs(checks, folder, rng, signal.SIGTERM)
             elif part == "workers":
                 line = many_workers(checks, folder, rng)
-            else:
+            elif part == "guard":
                 line = guard(checks, folder)
+            elif part == "faults":
+                line = soak_faults.faults(checks, folder)
+            else:
+                line = soak_hostile.hostile(checks, folder)
             print(f"{line} ({time.monotonic() - begun:.0f} s)", flush=True)
     print(f"soak: {time.monotonic() - started:.0f} s, {len(checks.failed)} failed checks")
     return 1 if checks.failed else 0

@@ -8,6 +8,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,25 +57,34 @@ def _wait_for_ping(process: subprocess.Popen[bytes], port: int, log: Path) -> No
                 time.sleep(0.01)
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A throwaway redis-server on a free loopback port, without persistence, for the session."""
+@contextmanager
+def running_redis(folder: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server on a free loopback port with ``options``: its URL and its process."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail(f"redis-server is not installed: {INSTALL_HINT}", pytrace=False)
     port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    log = folder / "redis.log"
+    log = folder / f"redis-{port}.log"
     command = [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-    command += ["--save", "", "--appendonly", "no"]
+    command += ["--save", "", *options]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for_ping(process, port, log)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port for the session.
+
+    With AOF on: a Redis journal refuses a server that would lose what it writes.
+    """
+    with running_redis(tmp_path_factory.mktemp("redis"), "--appendonly", "yes") as (url, _):
+        yield url
 
 
 @pytest.fixture

@@ -28,7 +28,9 @@ from api_in_one import (
     run_batch,
 )
 from api_in_one._operations import operation
-from api_in_one.batch._files import read_batch
+from api_in_one.batch import _lines
+from api_in_one.batch._files import input_identity, read_batch
+from api_in_one.batch._journal import Journal
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 from api_in_one_client.api.images import create_image_generation
 from api_in_one_client.models import ImageGenerationRequest
@@ -64,6 +66,15 @@ def _input(folder: Path, count: int) -> Path:
     lines = [json.dumps(_line(f"line-{i:03}", i)) for i in range(count)]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _register(journal: Journal, source: Path) -> None:
+    journal.register(read_batch(source), input_identity(read_batch(source))[0])
+
+
+def _begin(journal: Journal, record: _lines.LineRecord, estimate: float = FLUX) -> str:
+    _lines.begin_sending(record, estimate)
+    return journal.begin_create(record, None)
 
 
 def _output(path: Path) -> list[dict[str, Any]]:
@@ -140,17 +151,16 @@ def test_a_run_killed_mid_batch_resumes_its_tasks_and_marks_cut_off_creates_unkn
     source = _input(tmp_path, 5)
     path = tmp_path / "journal.sqlite"
     crashed = SqliteJournal(path)
-    crashed.register(read_batch(source))
+    _register(crashed, source)
     first, second = crashed.claim(2)
-    first.estimate = second.estimate = FLUX
-    assert crashed.begin_create(first, None) == "begun"
+    assert _begin(crashed, first) == "begun"
     body = ImageGenerationRequest.from_dict(first.body)
     created = create_image_generation.sync(client=fast_client, body=body)
     assert created is not None
     assert not hasattr(created, "error")
-    first.state, first.task_id = "created", created.data.task_id
+    _lines.mark_created(first, created.data.task_id)
     crashed.save(first)
-    assert crashed.begin_create(second, None) == "begun"  # sent, then the process died unanswered
+    assert _begin(crashed, second) == "begun"  # sent, then the process died unanswered
     with pytest.raises(JournalError, match="in use"):
         SqliteJournal(path)
     crashed.close()
@@ -317,15 +327,15 @@ def test_redis_workers_claim_disjoint_lines_and_take_over_a_dead_one(
 ) -> None:
     source = _input(tmp_path, 6)
     alive, dead = redis_batch.worker(), redis_batch.worker()
-    alive.register(read_batch(source))
-    dead.register(read_batch(source))  # registering twice adds nothing
+    _register(alive, source)
+    _register(dead, source)  # registering twice adds nothing
     mine, theirs = alive.claim(2), dead.claim(3)
     assert {r.custom_id for r in mine}.isdisjoint(r.custom_id for r in theirs)
-    theirs[0].estimate = FLUX
-    assert dead.begin_create(theirs[0], None) == "begun"  # sent, then the worker died
-    theirs[1].state, theirs[1].task_id = "created", "n1_task"
+    assert _begin(dead, theirs[0]) == "begun"  # sent, then the worker died
+    assert _begin(dead, theirs[1]) == "begun"
+    _lines.mark_created(theirs[1], "n1_task")
     dead.save(theirs[1])
-    assert alive.begin_create(theirs[2], None) == "not-ours"  # refused, unsent
+    assert _begin(alive, theirs[2]) == "not-ours"  # refused, unsent
     # The dead worker's lease runs out (here: its key goes at once).
     with redis.Redis.from_url(redis_batch.url) as server:
         server.delete(redis_batch.key(f"alive:{dead.worker}"))
@@ -339,7 +349,7 @@ def test_redis_workers_claim_disjoint_lines_and_take_over_a_dead_one(
     assert states[theirs[0].custom_id] == "unknown"
     summary = alive.summary()
     assert summary.at_risk == FLUX
-    assert summary.committed == FLUX
+    assert summary.committed == 2 * FLUX  # the unknown line and the created one
     alive.close()
 
 
@@ -418,12 +428,13 @@ def test_a_line_queued_twice_is_begun_by_one_worker_only(
 ) -> None:
     source = _input(tmp_path, 1)
     first, second = redis_batch.worker(), redis_batch.worker()
-    first.register(read_batch(source))
+    _register(first, source)
+    _register(second, source)
     with redis.Redis.from_url(redis_batch.url) as server:
         server.rpush(redis_batch.key("queue"), "line-000")  # a racing requeue
     [mine], [theirs] = first.claim(1), second.claim(1)
-    assert first.begin_create(mine, None) == "begun"
-    assert second.begin_create(theirs, None) == "not-ours"
+    assert _begin(first, mine) == "begun"
+    assert _begin(second, theirs) == "not-ours"
     second.close()
     first.close()  # its create never answered: the line is unknown, not lost in sending
     reader = redis_batch.worker()

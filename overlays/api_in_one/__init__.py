@@ -52,6 +52,7 @@ if _typing.TYPE_CHECKING:
         TaskTimeoutError,
     )
     from ._guard import CreditGuard
+    from ._outbound import ForkedClientError
     from ._redis_budget import RedisRateBudget
     from ._task_log import TaskCreation, TaskLog
     from ._task_status import task_id_of
@@ -103,6 +104,7 @@ __all__ = [
     "ChatStream",
     "CreditGuard",
     "CreditLimitError",
+    "ForkedClientError",
     "InsufficientCreditsError",
     "InternalServerError",
     "JournalError",
@@ -176,6 +178,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TaskTimeoutError",
     ),
     "._guard": ("CreditGuard",),
+    "._outbound": ("ForkedClientError",),
     "._redis_budget": ("RedisRateBudget",),
     "._task_log": (
         "TaskCreation",

@@ -32,6 +32,7 @@ from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
 from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._logs import configure_from_environment
+from ._outbound import AsyncProcessBoundTransport, ProcessBoundTransport
 from ._task_log import TaskLog
 from ._tls import no_tls_context, tls_context
 from ._transport import (
@@ -401,7 +402,7 @@ def connect(
         max_answer_bytes=max_answer_bytes,
     )
     setup = _Setup.of(settings)
-    inner = (
+    inner = ProcessBoundTransport(
         httpx.HTTPTransport(verify=_tls_for(setup.url))
         if httpx_client is None
         else CallerClientTransport(httpx_client)
@@ -453,7 +454,7 @@ def aconnect(
         max_answer_bytes=max_answer_bytes,
     )
     setup = _Setup.of(settings)
-    inner = (
+    inner = AsyncProcessBoundTransport(
         httpx.AsyncHTTPTransport(verify=_tls_for(setup.url))
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)

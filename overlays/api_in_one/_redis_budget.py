@@ -43,16 +43,28 @@ _INSTALL_HINT = (
 # Each call reserves its slot and returns it with the wait, so a caller makes
 # one round trip and callers are served in order. Times are integer
 # microseconds of the server's TIME (exact in Lua's doubles), so the clocks
-# of the processes play no part. The key expires when the bucket is full
-# again, when it carries nothing a fresh key would not.
+# of the processes play no part. The key holds ``tat:written``, ``written``
+# being the server's time when it was set: if the server's clock has since
+# stepped back, the bucket steps back with it, so no caller waits out the
+# step (a bare ``tat``, as kept before, counts as written now). The key
+# expires when the bucket is full again, when it carries nothing a fresh
+# key would not.
 _RESERVE = """
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-local tat = math.max(tonumber(redis.call('GET', KEYS[1])) or 0, now) + interval
+local stored = redis.call('GET', KEYS[1]) or ''
+local sep = string.find(stored, ':', 1, true)
+local tat, written = tonumber(stored) or 0, now
+if sep then
+  tat = tonumber(string.sub(stored, 1, sep - 1)) or 0
+  written = tonumber(string.sub(stored, sep + 1)) or now
+end
+if written > now then tat = tat - (written - now) end
+tat = math.max(tat, now) + interval
 local ttl = math.ceil((tat - now) / 1000)
-redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', string.format('%.0f', ttl))
+redis.call('SET', KEYS[1], string.format('%.0f:%.0f', tat, now), 'PX', string.format('%.0f', ttl))
 local slot = math.max(now, tat - burst * interval)
 return {slot, slot - now}
 """

@@ -7,33 +7,97 @@ command>, "body": {...}}``; OpenAI's batch lines, with ``"method"`` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._errors import ApiInOneError
 from .._operations import operation, routes
-from ._journal import BatchLine, Journal
 
-__all__ = ["BatchEstimate", "BatchInputError", "estimate_batch", "read_batch", "write_output"]
+if TYPE_CHECKING:
+    from ._lines import LineRecord
+
+__all__ = [
+    "BatchEstimate",
+    "BatchInputError",
+    "BatchLine",
+    "batch_of_output",
+    "body_hash",
+    "estimate_batch",
+    "input_identity",
+    "read_batch",
+    "write_output",
+]
 
 
 class BatchInputError(ApiInOneError):
-    """A line of a batch's input is not ``{"custom_id", "operation", "body"}`` as it must be."""
+    """A batch's input cannot be read, or a line is not ``{"custom_id", "operation", "body"}``."""
+
+
+def body_hash(operation: str, body: Any) -> str:
+    """A short hash of an operation and its body, to tell a changed input line from a rerun."""
+    text = json.dumps([operation, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """One line of a batch's input."""
+
+    custom_id: str
+    operation: str
+    body: dict[str, Any]
+    position: int
+    """0-based position in the input, the order of the output."""
+
+    @property
+    def hash(self) -> str:
+        """The hash of its operation and body (``body_hash``)."""
+        return body_hash(self.operation, self.body)
 
 
 def read_batch(path: str | os.PathLike[str]) -> Iterator[BatchLine]:
-    """The lines of a JSONL input, checked one by one as they are read (blank lines skipped)."""
-    with open(path, encoding="utf-8") as lines:
-        position = 0
-        for number, text in enumerate(lines, 1):
-            if not text.strip():
-                continue
-            yield _line(f"{path}:{number}", text, position)
-            position += 1
+    """The lines of a JSONL input, checked one by one as they are read (blank lines skipped).
+
+    The input is UTF-8 (a byte order mark is allowed): a file in another
+    encoding, UTF-16 say, is a ``BatchInputError`` naming the line, as is
+    a file that cannot be opened.
+    """
+    try:
+        lines = open(path, encoding="utf-8-sig")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise BatchInputError(f"Cannot read the input {path}: {error.strerror}") from None
+    with lines:
+        position, number = 0, 0
+        try:
+            for number, text in enumerate(lines, 1):
+                if not text.strip():
+                    continue
+                yield _line(f"{path}:{number}", text, position)
+                position += 1
+        except UnicodeDecodeError as error:
+            raise BatchInputError(
+                f"{path}:{number + 1}: not UTF-8 (byte {error.object[error.start]:#04x}): "
+                "save the input as UTF-8 JSONL"
+            ) from None
+
+
+def input_identity(lines: Iterable[BatchLine]) -> tuple[str, int]:
+    """A hash of an input's lines in order (custom_ids, operations, bodies), and their count.
+
+    Two inputs with the same identity are the same batch; a journal records the
+    identity of the input it serves.
+    """
+    digest, count = hashlib.sha256(), 0
+    for line in lines:
+        digest.update(f"{line.custom_id}\0{line.hash}\n".encode())
+        count += 1
+    return digest.hexdigest()[:32], count
 
 
 def _line(where: str, text: str, position: int) -> BatchLine:
@@ -100,15 +164,34 @@ def estimate_batch(path: str | os.PathLike[str]) -> BatchEstimate:
     return estimate
 
 
-def write_output(journal: Journal, out: str | os.PathLike[str]) -> None:
-    """One JSON line per input line, in input order, written whole or not at all."""
+def write_output(records: Iterable[LineRecord], batch: str, out: str | os.PathLike[str]) -> None:
+    """One JSON line per input line, in input order, written whole or not at all.
+
+    Each line names the ``batch`` it belongs to: a journal found empty beside
+    an output that names a batch was lost, and is refused rather than restarted.
+    """
     target = Path(out)
     handle, name = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            for record in journal.records():
-                file.write(json.dumps(record.output(), separators=(",", ":")) + "\n")
+            for record in records:
+                row = {"batch": batch, **record.output()}
+                file.write(json.dumps(row, separators=(",", ":")) + "\n")
         os.replace(name, target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def batch_of_output(out: str | os.PathLike[str] | None) -> str | None:
+    """The batch named by an existing output file, or None (no file, or not one of ours)."""
+    if out is None:
+        return None
+    try:
+        with open(out, encoding="utf-8") as file:
+            first = file.readline()
+        row = json.loads(first)
+    except (OSError, ValueError):
+        return None
+    batch = row.get("batch") if isinstance(row, dict) else None
+    return batch if isinstance(batch, str) else None

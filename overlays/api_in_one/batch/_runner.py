@@ -1,16 +1,20 @@
 """Batches from a JSONL file that survive a crash, never pay twice and never overspend.
 
-Each create (``_batch_files`` reads the lines) is recorded in a journal
-before it is sent and its task id as soon as the answer arrives, so running the same batch again
-resumes it: finished lines are skipped, created tasks are waited for, and
-a create whose outcome is unknown is never sent again on its own. Creates,
-polls and downloads all go through the client, under its one rate budget.
+Each create (``_files`` reads the lines) is recorded in a journal before it
+is sent and its task id as soon as the answer arrives, so running the same
+batch again resumes it: finished lines are skipped, created tasks are waited
+for, and a create whose outcome is unknown is never sent again on its own.
+A create that failed before its request left the process (a rate-budget
+outage, the credit guard) was not sent: its line stays pending. One line's
+failure, saving its files say, ends that line only. Creates, polls and
+downloads all go through the client, under its one rate budget.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -29,23 +33,15 @@ from .._errors import (
     TaskFailedError,
 )
 from .._operations import GeneratedCall, OperationFacts, operation
+from .._outbound import watching
 from .._task_log import last_request_id
 from .._task_status import SUCCESS, task_id_of
 from ..tasks._downloads import async_download_results, download_results
 from ..tasks._polling import as_completed, async_as_completed
-from ._files import read_batch, write_output
-from ._journal import (
-    CREATED,
-    DONE,
-    FAILED,
-    NOT_OURS,
-    OVER_LIMIT,
-    PENDING,
-    UNKNOWN,
-    Journal,
-    JournalSummary,
-    LineRecord,
-)
+from . import _lines
+from ._files import batch_of_output, input_identity, read_batch, write_output
+from ._journal import NOT_OURS, OVER_LIMIT, Journal, JournalSummary
+from ._lines import CREATED, DONE, FAILED, PENDING, UNKNOWN, LineRecord
 from ._open import open_journal
 
 __all__ = ["BatchProgress", "BatchReport", "async_run_batch", "run_batch"]
@@ -106,8 +102,8 @@ class _Stopped(Exception):
     """Raised from a poll's progress callback to stop waiting when the run is asked to stop."""
 
 
-class _Run:
-    """The decisions of a run, shared by the sync and async drivers."""
+class _BatchRun:
+    """The decisions of one batch run, shared by the sync and async drivers."""
 
     def __init__(
         self,
@@ -144,9 +140,15 @@ class _Run:
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
-    def end(self, record: LineRecord, state: str, credit_change: float = 0.0) -> None:
-        """Record that a line ended in ``state`` and count it."""
-        record.state = state
+    def end(
+        self,
+        record: LineRecord,
+        state: str,
+        error: dict[str, Any] | None = None,
+        credit_change: float = 0.0,
+    ) -> None:
+        """Record that a line ended in ``state`` (with the error that ended it) and count it."""
+        _lines.end(record, state, error)
         self.journal.save(record, credit_change)
         if state == DONE:
             self.progress.done += 1
@@ -157,45 +159,45 @@ class _Run:
         self._report()
 
     def prepare(self, record: LineRecord) -> GeneratedCall | None:
-        """The generated call of a pending line, marked sending; or None.
+        """The generated call of a pending line, now sending; or None.
 
         None when it was refused before sending (the line is then recorded as
-        failed, or given back when it is no longer ours).
+        failed, or left alone when it is no longer ours).
         """
         facts: OperationFacts = operation(record.operation)
         try:
             call = facts.call(record.body)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            record.error = {
-                "type": "BadRequestError",
-                "message": f"The body does not fit {facts.request_schema}: {error!r}",
-                "status": None,
-            }
-            self.end(record, FAILED)
+            message = f"The body does not fit {facts.request_schema}: {error!r}"
+            self.end(
+                record, FAILED, {"type": "BadRequestError", "message": message, "status": None}
+            )
             return None
-        record.estimate = facts.cost(record.body)
-        if self.max_credits is not None and record.estimate is None:
-            self._refuse(record, "the spec states no cost for it")
+        estimate = facts.cost(record.body)
+        if self.max_credits is not None and estimate is None:
+            self._refuse(record, estimate, "the spec states no cost for it")
             return None
-        begun = self.journal.begin_create(record, self.max_credits)
+        sending = dataclasses.replace(record)
+        _lines.begin_sending(sending, estimate)
+        begun = self.journal.begin_create(sending, self.max_credits)
         if begun == NOT_OURS:  # another worker took it over: it is theirs to send
             return None
         if begun == OVER_LIMIT:
-            self._refuse(record, "it would pass the batch's limit")
+            self._refuse(record, estimate, "it would pass the batch's limit")
             return None
+        vars(record).update(vars(sending))  # what the journal now holds
         return call
 
-    def _refuse(self, record: LineRecord, why: str) -> None:
+    def _refuse(self, record: LineRecord, estimate: float | None, why: str) -> None:
         committed = self.journal.committed()
         error = CreditLimitError(
-            f"Not sent: {record.estimate or 0:g} credits on top of {committed:g} committed, "
+            f"Not sent: {estimate or 0:g} credits on top of {committed:g} committed, "
             f"but {why} ({self.max_credits:g} credits).",
             limit=self.max_credits or 0.0,
             committed=committed,
-            estimate=record.estimate,
+            estimate=estimate,
         )
-        record.error, record.estimate = _error(error), None
-        self.end(record, FAILED)
+        self.end(record, FAILED, _error(error))
 
     def created(self, record: LineRecord, answer: Any) -> str | None:
         """Record the task id of a create's answer; None, and the line unknown, if it has none.
@@ -206,22 +208,37 @@ class _Run:
             task_id = task_id_of(answer)
         except TypeError as error:
             message = f"The create was answered without a task id: {error}"
-            self.create_failed(record, ApiInOneError(message, may_have_created_task=True))
+            self.create_failed(
+                record, ApiInOneError(message, may_have_created_task=True), left=True
+            )
             return None
-        record.state, record.task_id, record.error = CREATED, task_id, None
+        _lines.mark_created(record, task_id)
         self.journal.save(record)
         return task_id
 
-    def create_failed(self, record: LineRecord, error: BaseException) -> None:
-        """Record a create that raised: unknown when it may have created a task.
+    def create_failed(self, record: LineRecord, error: BaseException, *, left: bool) -> None:
+        """Record a create that raised; ``left`` when its request was handed to the network.
 
-        A refused key or an empty account fails every line alike: the run stops.
+        Unknown when it may have created a task. A create whose request never
+        left the process was not sent: refused by the SDK's own checks it
+        fails (and is tried again by a later run); failed on anything else (a
+        rate-budget outage) it goes back to pending and the run stops, as
+        every other line would fail alike. So does a refused key or an empty
+        account.
         """
-        record.error = _error(error)
-        if isinstance(error, ApiInOneError) and not error.may_have_created_task:
-            self.end(record, FAILED, -(record.estimate or 0.0))
+        if not left and not isinstance(error, ApiInOneError):
+            self.journal.save(record, -_lines.give_back_unsent(record))
+            self.journal.release(record)
+            self.fail(
+                ApiInOneError(
+                    f"A create was not sent: {type(error).__name__}: {error}. Lines not yet "
+                    "sent stay pending: run again once that is fixed."
+                )
+            )
+        elif isinstance(error, ApiInOneError) and not (left and error.may_have_created_task):
+            self.end(record, FAILED, _error(error), -(record.estimate or 0.0))
         else:
-            self.end(record, UNKNOWN)
+            self.end(record, UNKNOWN, _error(error))
         if isinstance(error, AuthenticationError | InsufficientCreditsError):
             self.fail(error)
 
@@ -241,23 +258,21 @@ class _Run:
             message = task.error_message if isinstance(task.error_message, str) else None
             last_poll = last_request_id(self.client, task.task_id)
             error = TaskFailedError(task.task_id, task.status, message, task, request_id=last_poll)
-            record.error = _error(error)
-            self.end(record, FAILED, change)
+            self.end(record, FAILED, _error(error), change)
             return False
         if self.download is None:
-            self.end(record, DONE, change)
+            self.end(record, DONE, None, change)
             return False
         if change:
             self.journal.save(record, change)
         return True
 
     def downloaded(self, record: LineRecord, paths: list[Path] | BaseException) -> None:
-        """Record the saved files, or the download's error."""
+        """Record the saved files, or the error that kept them from being saved."""
         if isinstance(paths, BaseException):
-            record.error = _error(paths)
-            self.end(record, FAILED)
+            self.end(record, FAILED, _error(paths))
         else:
-            record.files, record.error = [str(path) for path in paths], None
+            record.files = [str(path) for path in paths]
             self.end(record, DONE)
 
     def check_stop(self, _task: Task) -> None:
@@ -299,13 +314,20 @@ class _Run:
             pass
         except ApiInOneError as error:
             self.fail(error)
+        except Exception as error:  # a poll failed before it was sent (a budget outage, say)
+            self.fail(
+                ApiInOneError(
+                    f"Waiting for the tasks stopped: {type(error).__name__}: "
+                    f"{error}. Created tasks stay recorded: run again."
+                )
+            )
         finally:
             self.release(list(waiting.values()))
 
     def report(self, out: str | os.PathLike[str] | None) -> BatchReport:
         """The journal's summary after the run; with ``out``, the output lines written there."""
         if out is not None:
-            write_output(self.journal, out)
+            write_output(self.journal.records(), self.journal.batch or "", out)
         stopped = self.stop.is_set() and self.error is None
         spent = self.progress.spent - self._spent_before
         return BatchReport(self.journal.summary(), stopped, self.error, spent_by_run=spent)
@@ -319,13 +341,25 @@ class _Polling(TypedDict):
 
 @contextlib.contextmanager
 def _opened(
-    journal: JournalLike, input: str | os.PathLike[str], resend_unknown: bool
+    journal: JournalLike,
+    input: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None,
+    *,
+    resend_unknown: bool,
+    add_lines: bool,
 ) -> Iterator[Journal]:
-    """The journal with the input's lines registered; closed after if opened here."""
+    """The journal with the input made its current one; closed after if opened here.
+
+    The input is read whole before the journal is opened: a bad line is
+    reported with nothing written.
+    """
+    identity, _ = input_identity(read_batch(input))
     with contextlib.ExitStack() as opened:
         if isinstance(journal, str | os.PathLike):
             journal = opened.enter_context(contextlib.closing(open_journal(journal)))
-        journal.register(read_batch(input))
+        journal.register(
+            read_batch(input), identity, add_lines=add_lines, output_batch=batch_of_output(out)
+        )
         if resend_unknown:
             journal.resend_unknown()
         yield journal
@@ -340,6 +374,7 @@ def run_batch(
     download: str | os.PathLike[str] | None = None,
     max_credits: float | None = None,
     resend_unknown: bool = False,
+    add_lines: bool = False,
     stop: threading.Event | None = None,
     on_progress: ProgressCallback | None = None,
     timeout: float = 600.0,
@@ -354,10 +389,15 @@ def run_batch(
     ``max_credits`` caps the journal's committed credits over all its runs:
     a line whose create could pass it ends failed with ``CreditLimitError``,
     unsent, and is tried again by a later run. Setting ``stop`` ends the run
-    after the creates in flight are recorded. ``out`` gets the output lines.
+    after the creates in flight are recorded. ``out`` gets the output lines,
+    each naming the batch. Only the input's lines are sent and written out;
+    a journal made for another input is refused (``JournalError``) unless
+    ``add_lines`` adds the input's new lines to it, and a journal found empty
+    or damaged where a batch ran is refused too.
     """
-    with _opened(journal, input, resend_unknown) as found:
-        run = _Run(
+    opening = _opened(journal, input, out, resend_unknown=resend_unknown, add_lines=add_lines)
+    with opening as found:
+        run = _BatchRun(
             client,
             found,
             download=download,
@@ -372,7 +412,7 @@ def run_batch(
         return run.report(out)
 
 
-def _drive(run: _Run) -> None:
+def _drive(run: _BatchRun) -> None:
     while not run.stop.is_set():
         claimed = run.claim()
         if claimed is None:
@@ -387,19 +427,20 @@ def _drive(run: _Run) -> None:
             elif record.state == CREATED and record.task_id is not None:
                 waiting[record.task_id] = record
             elif (call := run.prepare(record)) is not None:
-                try:
-                    answer = call.sync(run.client)
-                except BaseException as error:  # unknown unless it surely created nothing
-                    run.create_failed(record, error)
-                    if not isinstance(error, Exception):
-                        raise
-                    continue
+                with watching() as outbound:
+                    try:
+                        answer = call.sync(run.client)
+                    except BaseException as error:  # unknown unless it surely created nothing
+                        run.create_failed(record, error, left=outbound.left)
+                        if not isinstance(error, Exception):
+                            raise
+                        continue
                 if (task_id := run.created(record, answer)) is not None:
                     waiting[task_id] = record
         _wait(run, waiting)
 
 
-def _wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
+def _wait(run: _BatchRun, waiting: dict[str, LineRecord]) -> None:
     with run.waiting(waiting):
         for task in as_completed(run.client, list(waiting), **run.polling()):
             record = waiting.pop(task.task_id)
@@ -407,11 +448,11 @@ def _wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
                 run.downloaded(record, _download(run, task))
 
 
-def _download(run: _Run, task: Task) -> list[Path] | ApiInOneError:
+def _download(run: _BatchRun, task: Task) -> list[Path] | Exception:
     assert run.download is not None
     try:
         return download_results(run.client, task, run.download)
-    except ApiInOneError as error:
+    except Exception as error:  # any: it is this line's failure, and the batch goes on
         return error
 
 
@@ -424,6 +465,7 @@ async def async_run_batch(
     download: str | os.PathLike[str] | None = None,
     max_credits: float | None = None,
     resend_unknown: bool = False,
+    add_lines: bool = False,
     stop: threading.Event | None = None,
     on_progress: ProgressCallback | None = None,
     timeout: float = 600.0,
@@ -435,8 +477,9 @@ async def async_run_batch(
     Cancelling it waits for the creates in flight and records them first.
     Journal writes are short and stay on the event loop.
     """
-    with _opened(journal, input, resend_unknown) as found:
-        run = _Run(
+    opening = _opened(journal, input, out, resend_unknown=resend_unknown, add_lines=add_lines)
+    with opening as found:
+        run = _BatchRun(
             client,
             found,
             download=download,
@@ -451,7 +494,7 @@ async def async_run_batch(
         return run.report(out)
 
 
-async def _async_drive(run: _Run) -> None:
+async def _async_drive(run: _BatchRun) -> None:
     while not run.stop.is_set():
         claimed = run.claim()
         if claimed is None:
@@ -477,26 +520,27 @@ async def _async_drive(run: _Run) -> None:
         await _async_wait(run, waiting)
 
 
-async def _async_create(run: _Run, record: LineRecord, call: GeneratedCall) -> str | None:
+async def _async_create(run: _BatchRun, record: LineRecord, call: GeneratedCall) -> str | None:
     # Shielded: a cancelled run still learns, and records, what its create did.
-    sending = asyncio.ensure_future(call.asyncio(run.client))
+    with watching() as outbound:
+        sending = asyncio.ensure_future(call.asyncio(run.client))
     try:
         answer = await asyncio.shield(sending)
     except asyncio.CancelledError:
         try:
             answer = await sending
         except BaseException as error:
-            run.create_failed(record, error)
+            run.create_failed(record, error, left=outbound.left)
             raise asyncio.CancelledError from None
         run.created(record, answer)
         raise
     except Exception as error:  # unknown unless it surely created nothing
-        run.create_failed(record, error)
+        run.create_failed(record, error, left=outbound.left)
         return None
     return run.created(record, answer)
 
 
-async def _async_wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
+async def _async_wait(run: _BatchRun, waiting: dict[str, LineRecord]) -> None:
     with run.waiting(waiting):
         async for task in async_as_completed(run.client, list(waiting), **run.polling()):
             record = waiting.pop(task.task_id)
@@ -504,9 +548,9 @@ async def _async_wait(run: _Run, waiting: dict[str, LineRecord]) -> None:
                 run.downloaded(record, await _async_download(run, task))
 
 
-async def _async_download(run: _Run, task: Task) -> list[Path] | ApiInOneError:
+async def _async_download(run: _BatchRun, task: Task) -> list[Path] | Exception:
     assert run.download is not None
     try:
         return await async_download_results(run.client, task, run.download)
-    except ApiInOneError as error:
+    except Exception as error:  # any: it is this line's failure, and the batch goes on
         return error

@@ -63,6 +63,11 @@ def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
         help="send again the lines whose create may or may not have reached the gateway",
     )
     run.add_argument(
+        "--add-lines",
+        action="store_true",
+        help="add the input's lines the journal does not hold to its batch (else refused)",
+    )
+    run.add_argument(
         "--requests-per-minute",
         metavar="N",
         type=float,
@@ -109,8 +114,10 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         budget = None
         if args.journal.startswith(("redis://", "rediss://", "unix://")):
             from .._redis_budget import RedisRateBudget
+            from ..batch._redis_journal import riding_out
 
-            budget = RedisRateBudget(args.journal.partition("#")[0], args.requests_per_minute)
+            server = args.journal.partition("#")[0]
+            budget = RedisRateBudget(server, args.requests_per_minute, **riding_out(args.lease))
         client = _client.connect(
             args.api_key,
             base_url=args.base_url,
@@ -131,6 +138,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
                 download=args.download,
                 max_credits=args.max_credits,
                 resend_unknown=args.resend_unknown,
+                add_lines=args.add_lines,
                 stop=stop,
                 on_progress=show,
                 poll_interval=args.poll_interval,
@@ -272,13 +280,14 @@ def _summary_json(summary: JournalSummary) -> dict[str, object]:
         "spent": summary.spent,
         "committed": summary.committed,
         "at_risk": summary.at_risk,
+        "outside_input": summary.outside,
     }
 
 
 def _print_summary(
     console: Console, summary: JournalSummary, spent_by_run: float | None = None
 ) -> None:
-    from ..batch._journal import DONE, FAILED, UNKNOWN
+    from ..batch._lines import DONE, FAILED, UNKNOWN
 
     # A line refused unsent under --max-credits ends failed too, and is sent by a rerun.
     spent = f"{summary.spent:g} credits spent"
@@ -290,6 +299,11 @@ def _print_summary(
         f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; {spent}",
         soft_wrap=True,
     )
+    if summary.outside:
+        console.print(
+            f"[yellow]{summary.outside} lines of the journal are not in this input: "
+            "not sent, not in the output.[/yellow]"
+        )
     if summary.count(UNKNOWN):
         console.print(
             f"[yellow]{summary.at_risk:g} credits at risk: the unknown lines may have created "

@@ -227,6 +227,14 @@ def _run(arguments: list[str]) -> int:
     except OSError as error:  # a download folder that cannot be written, say
         _report(error, as_json=args.json, message=str(error), label=f"{type(error).__name__}: ")
         return EXIT_FAILED
+    except UnicodeEncodeError as error:  # argv bytes that are not UTF-8 reached a request body
+        bad = error.object[error.start : error.end].encode("utf-8", "surrogateescape")
+        usage = UsageError(
+            f"an argument is not UTF-8 text (byte {bad[:1].hex()}): the gateway takes UTF-8; "
+            "check the terminal's encoding (LANG, LC_ALL)"
+        )
+        _report(usage, as_json=args.json, message=str(usage), label="error: ")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return exit_on_signal(signal.SIGINT)
 

@@ -30,7 +30,7 @@ from .._client import connect
 from .._errors import InsufficientCreditsError, TaskFailedError
 from .._operations import OperationFacts, of_kind, operations
 from .._task_status import SUCCESS
-from ..batch._journal import DONE, FAILED
+from ..batch._lines import DONE, FAILED
 from ..batch._runner import run_batch
 from ..chat._stream import stream_chat
 from ..tasks._downloads import download_results

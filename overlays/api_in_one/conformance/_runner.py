@@ -122,7 +122,7 @@ def run_conformance(
     files = httpx.Client(
         transport=transport or httpx.HTTPTransport(), timeout=timeout, follow_redirects=True
     )
-    run = _Run(
+    run = _ConformanceRun(
         contract=Contract(spec),
         facts=operations(spec),
         client=client,
@@ -169,7 +169,7 @@ class _Recorder(httpx.BaseTransport):
 
 
 @dataclass
-class _Run:
+class _ConformanceRun:
     """One run's connections, budget and report, and the checks that fill the report."""
 
     contract: Contract

@@ -1,15 +1,20 @@
-"""Saving a finished task's result files: streamed, safely named, never half-written.
+"""Saving a finished task's result files: streamed, safely named, bounded, never half-written.
 
 A result URL that has expired (403 or 404 from storage) is fetched again
-through the task-status call, once per download, for fresh URLs.
+through the task-status call, once per download, for fresh URLs. Each file
+is capped in size (``max_bytes``) and time (``max_seconds``): a result that
+streams forever ends in an ``ApiInOneError``, and on any failure (a full
+disk too) the temporary file is removed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,12 @@ __all__ = ["async_download_results", "download_results"]
 ProgressCallback = Callable[[Path, int, int | None], None]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _EXPIRED = frozenset({403, 404})
+_LONGEST_STEM = 100
+"""Characters of a task id kept in a file name: far below any file system's 255 bytes."""
+DEFAULT_MAX_BYTES = 4 * 1024**3
+"""The largest result file saved by default: 4 GiB."""
+DEFAULT_MAX_SECONDS = 1800.0
+"""The longest a result file's download may take by default: 30 minutes."""
 
 
 def _urls(client: AuthenticatedClient, task: Task) -> list[str]:
@@ -55,7 +66,10 @@ def _safe_name(task_id: str, index: int, url: str, kind: str = "") -> str:
     if not (dot and stem):
         extension = _extension_of(kind)
     suffix = "." + _UNSAFE.sub("", extension)[:10] if extension else ""
-    return f"{_UNSAFE.sub('_', task_id).strip('._') or 'task'}-{index}{suffix.lower()}"
+    name = _UNSAFE.sub("_", task_id).strip("._") or "task"
+    if len(name) > _LONGEST_STEM:  # shortened, and told apart by a hash of the whole id
+        name = f"{name[:_LONGEST_STEM]}_{hashlib.sha256(task_id.encode()).hexdigest()[:12]}"
+    return f"{name}-{index}{suffix.lower()}"
 
 
 def _extension_of(media_type: str) -> str:
@@ -90,14 +104,18 @@ def download_results(
     dest_dir: str | os.PathLike[str],
     *,
     on_progress: ProgressCallback | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> list[Path]:
     """Stream each result URL of a finished task into ``dest_dir``; return the file paths.
 
     Files are named from the task id, their position and their URL's extension.
     Each is written to a temporary file beside its final name and renamed when
-    complete. The API key is never sent to the result host.
+    complete; one larger than ``max_bytes`` or slower than ``max_seconds``, an
+    unparsable URL or a file that cannot be written raise ``ApiInOneError``
+    and leave nothing behind. The API key is never sent to the result host.
     """
-    to = _Destination.made(dest_dir, task, on_progress)
+    to = _Destination.made(dest_dir, task, on_progress, max_bytes, max_seconds)
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
     urls, fresh = _urls(client, task), False
@@ -127,13 +145,15 @@ def _save(http: httpx.Client, url: str, index: int, to: _Destination) -> Path:
             if response.status_code >= 400:
                 response.read()
             target = to.target(response, url, index, request_id)
-            with _Partial(target, _total(response), to.on_progress) as partial:
+            with to.partial(target, response, url) as partial:
                 for data in response.iter_bytes():
                     partial.write(data)
     except httpx.TransportError as error:
         raise APIConnectionError(
             f"Downloading {url} failed: {error}", request_id=request_id
         ) from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+        raise _bad_url(url, error) from None
     return target
 
 
@@ -144,9 +164,11 @@ async def async_download_results(
     dest_dir: str | os.PathLike[str],
     *,
     on_progress: ProgressCallback | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> list[Path]:
     """Async ``download_results``. Local file writes are small and stay on the event loop."""
-    to = _Destination.made(dest_dir, task, on_progress)
+    to = _Destination.made(dest_dir, task, on_progress, max_bytes, max_seconds)
     paths = []
     timeout = client.get_async_httpx_client().timeout
     urls, fresh = _urls(client, task), False
@@ -175,14 +197,20 @@ async def _async_save(http: httpx.AsyncClient, url: str, index: int, to: _Destin
             if response.status_code >= 400:
                 await response.aread()
             target = to.target(response, url, index, request_id)
-            with _Partial(target, _total(response), to.on_progress) as partial:
+            with to.partial(target, response, url) as partial:
                 async for data in response.aiter_bytes():
                     partial.write(data)
     except httpx.TransportError as error:
         raise APIConnectionError(
             f"Downloading {url} failed: {error}", request_id=request_id
         ) from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+        raise _bad_url(url, error) from None
     return target
+
+
+def _bad_url(url: str, error: Exception) -> ApiInOneError:
+    return ApiInOneError(f"The result URL {url!r:.300} cannot be fetched: {error}")
 
 
 @dataclass(frozen=True)
@@ -192,15 +220,36 @@ class _Destination:
     folder: Path
     task: Task
     on_progress: ProgressCallback | None
+    max_bytes: int
+    max_seconds: float
 
     @classmethod
     def made(
-        cls, dest_dir: str | os.PathLike[str], task: Task, on_progress: ProgressCallback | None
+        cls,
+        dest_dir: str | os.PathLike[str],
+        task: Task,
+        on_progress: ProgressCallback | None,
+        max_bytes: int,
+        max_seconds: float,
     ) -> _Destination:
         """The destination, its folder created if missing."""
         folder = Path(dest_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, task, on_progress)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ApiInOneError(f"Cannot make the folder {folder}: {error.strerror}") from None
+        return cls(folder, task, on_progress, max_bytes, max_seconds)
+
+    def partial(self, target: Path, response: httpx.Response, url: str) -> _Partial:
+        """The temporary file a result is streamed into, with this destination's caps."""
+        total = _total(response)
+        if total is not None and total > self.max_bytes:
+            raise ApiInOneError(
+                f"The result {url!r:.300} is {total} bytes, over the {self.max_bytes}-byte cap "
+                "(max_bytes): not downloaded."
+            )
+        deadline = time.monotonic() + self.max_seconds
+        return _Partial(target, total, self.on_progress, _Caps(url, self.max_bytes, deadline))
 
     def target(self, response: httpx.Response, url: str, index: int, request_id: str) -> Path:
         """Where a result is saved; raises the typed error of a refused download (read already)."""
@@ -213,6 +262,28 @@ class _Destination:
 def _total(response: httpx.Response) -> int | None:
     length = response.headers.get("content-length")
     return int(length) if length and length.isdigit() else None
+
+
+@dataclass(frozen=True)
+class _Caps:
+    """How large and how long one result's download may grow."""
+
+    url: str
+    max_bytes: int
+    deadline: float
+    """On the ``time.monotonic()`` clock."""
+
+    def check(self, done: int) -> None:
+        if done > self.max_bytes:
+            raise ApiInOneError(
+                f"The result {self.url!r:.300} passed the {self.max_bytes}-byte cap "
+                "(max_bytes): not saved."
+            )
+        if time.monotonic() > self.deadline:
+            raise ApiInOneError(
+                f"The result {self.url!r:.300} took longer than the download's time cap "
+                "(max_seconds): not saved."
+            )
 
 
 def _create_beside(target: Path) -> tuple[Path, int]:
@@ -228,28 +299,49 @@ def _create_beside(target: Path) -> tuple[Path, int]:
 
 
 class _Partial:
-    """A temporary file beside ``target``, renamed onto it only when writing finished."""
+    """A temporary file beside ``target``, renamed onto it only when writing finished.
+
+    The temporary file goes on any failure, a full disk included; the
+    file system's errors are ``ApiInOneError``.
+    """
 
     def __init__(
-        self, target: Path, total: int | None, on_progress: ProgressCallback | None
+        self,
+        target: Path,
+        total: int | None,
+        on_progress: ProgressCallback | None,
+        caps: _Caps,
     ) -> None:
-        self.target, self.total, self.on_progress = target, total, on_progress
+        self.target, self.total, self.on_progress, self.caps = target, total, on_progress, caps
         self.done = 0
-        self.temporary, handle = _create_beside(target)
+        try:
+            self.temporary, handle = _create_beside(target)
+        except OSError as error:
+            raise self._failed(error) from None
         self.file = os.fdopen(handle, "wb")
+
+    def _failed(self, error: OSError) -> ApiInOneError:
+        return ApiInOneError(f"Saving {self.target} failed: {error.strerror or error}")
 
     def __enter__(self) -> _Partial:
         return self
 
     def write(self, data: bytes) -> None:
-        self.file.write(data)
         self.done += len(data)
+        self.caps.check(self.done)
+        try:
+            self.file.write(data)
+        except OSError as error:
+            raise self._failed(error) from None
         if self.on_progress is not None:
             self.on_progress(self.target, self.done, self.total)
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.file.close()
-        if exc_type is None:
-            os.replace(self.temporary, self.target)
-        else:
+        try:
+            self.file.close()  # flushes: a full disk may only show here
+            if exc_type is None:
+                os.replace(self.temporary, self.target)
+        except OSError as error:
+            raise self._failed(error) from None
+        finally:
             self.temporary.unlink(missing_ok=True)
