@@ -7,19 +7,29 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-REDOCLY := npx --yes @redocly/cli@2.77.0
+# The npm tools (Redocly, Prism, Optic) and the Node they run on, locked in
+# package-lock.json: Node 24 LTS from the npm registry's `node` package, since
+# Debian 12 offers only Node 18 and the machine's Node 20 is past end of life.
+NODE_BIN := $(CURDIR)/node_modules/.bin
+NPM_STAMP := node_modules/.installed
+REDOCLY := $(NODE_BIN)/node $(NODE_BIN)/redocly
 PORT ?= 8765
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install generate check-generated lint test
 
-install: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the whole Python toolchain; make constraints renews it.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	$(PY) -m pip install --quiet --upgrade pip -c constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,mock,cli,bench]'
 	touch $(STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
 
 generate: $(STAMP)
 	$(PY) scripts/generate.py
@@ -27,7 +37,7 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check
 
-lint: $(STAMP)
+lint: $(STAMP) $(NPM_STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(REDOCLY) lint openapi.yaml --format=stylish
 	$(BIN)/ruff check overlays tests scripts bench
@@ -36,10 +46,10 @@ lint: $(STAMP)
 
 # Three workers on two cores: most tests wait on the mock's clock or a subprocess, not
 # the CPU, and a third worker fills those waits (about 90 s instead of 120 s here).
-test: $(STAMP) check-generated lint system-packages
+test: $(STAMP) $(NPM_STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release soak constraints
 
 demo: $(STAMP)
 	$(BIN)/aio demo
@@ -55,18 +65,32 @@ soak: $(STAMP) system-packages
 	$(PY) scripts/soak.py
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
-prism-check: $(STAMP)
+prism-check: $(STAMP) $(NPM_STAMP)
 	$(BIN)/pytest -n 0 tests/contract/test_prism.py
 
 # What changed for client users since release/<version>/, breaking or not; fails
-# on a breaking change without a major version bump and a CHANGELOG.md entry.
+# on a breaking change without a major version bump and a CHANGELOG.md entry, and
+# when CHANGELOG.md dates a release that release/ does not record.
 # Also run by make test, through tests/test_changes.py.
-changes: $(STAMP)
-	$(PY) scripts/changes.py
+changes: $(STAMP) $(NPM_STAMP)
+	$(PY) -m scripts.changes
 
-# Cut a release: the working tree becomes release/<version>/, the baseline of make changes.
-release-baseline: $(STAMP)
-	$(PY) scripts/changes.py --record
+# Cut a release in one step: bump the version, date its CHANGELOG.md entry and
+# record release/<VERSION>/ (refused while a breaking change is undeclared).
+release: $(STAMP) $(NPM_STAMP)
+	@[ -n "$(VERSION)" ] || { echo "usage: make release VERSION=x.y.z" >&2; exit 2; }
+	$(PY) -m scripts.release $(VERSION)
+
+# Renew constraints.txt: the newest toolchain pyproject.toml allows, installed
+# into a scratch venv and frozen. Commit it once make test passes with it.
+constraints:
+	rm -rf .constraints-venv
+	$(PYTHON) -m venv .constraints-venv
+	.constraints-venv/bin/python -m pip install --quiet --upgrade pip
+	.constraints-venv/bin/python -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	{ echo "# The Python toolchain of make install, pinned: pip freeze of a fresh install (make constraints)."; \
+		.constraints-venv/bin/python -m pip freeze --exclude-editable --all; } > constraints.txt
+	rm -rf .constraints-venv
 
 # BENCH_ARGS, e.g. --quick or "--only stream --rounds 11"; the default also times make test.
 BENCH_ARGS ?= --with-test-time
@@ -75,7 +99,7 @@ bench: $(STAMP)
 
 docs: reference/index.html
 
-reference/index.html: openapi.yaml redocly.yaml
+reference/index.html: openapi.yaml redocly.yaml $(NPM_STAMP)
 	$(REDOCLY) build-docs openapi.yaml --inlineBundle --title "API in One API reference" -o $@
 
 # Debian packages the tests drive, installed with apt when missing: headless
