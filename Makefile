@@ -44,10 +44,13 @@ lint: $(STAMP) $(NPM_STAMP)
 	$(BIN)/ruff format --check overlays tests scripts bench
 	$(BIN)/mypy overlays tests scripts bench
 
-# lint runs beside the tests: from a fresh clone mypy has no cache and keeps one
-# core busy for about 30 s, while most tests wait on the mock or a subprocess.
-# --output-sync prints each one's output whole, once it is done.
-test: $(STAMP) $(NPM_STAMP) check-generated system-packages
+# On a fresh clone pip and npm ci install side by side (both wait on the
+# registries more than on the CPU). lint then runs beside the tests: mypy has
+# no cache and keeps one core busy for about 30 s, while most tests wait on
+# the mock or a subprocess. --output-sync prints each one's output whole.
+test: system-packages
+	@$(MAKE) --no-print-directory -j2 install
+	@$(MAKE) --no-print-directory check-generated
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint test-suite
 
 # Three workers on two cores: most tests wait on the mock's clock or a subprocess, not
