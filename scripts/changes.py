@@ -41,6 +41,8 @@ from scripts import api_surface, node_tools, spec_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC, SURFACE = "openapi.yaml", "api.json.gz"
+# pyproject.toml's `version = "..."` line.
+VERSION_LINE = re.compile(r'^version\s*=\s*"(?P<version>[^"]+)"', re.MULTILINE)
 # `## [0.2.0] - 2026-11-27`: a version CHANGELOG.md dates as released.
 DATED_HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\] - \d{4}-\d{2}-\d{2}\s*$", re.MULTILINE)
 
@@ -128,9 +130,6 @@ def project_version(root: Path) -> str:
     if not found:
         raise ChangeReportError("pyproject.toml has no [project] version")
     return found.group("version")
-
-
-VERSION_LINE = re.compile(r'^version\s*=\s*"(?P<version>[^"]+)"', re.MULTILINE)
 
 
 def _project_table(root: Path) -> str:
