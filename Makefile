@@ -7,29 +7,39 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-REDOCLY := npx --yes @redocly/cli@2.77.0
+# The npm tools (Redocly, Prism, Optic) and the Node they run on, locked in
+# package-lock.json: Node 24 LTS from the npm registry's `node` package, since
+# Debian 12 offers only Node 18 and the machine's Node 20 is past end of life.
+NODE_BIN := $(CURDIR)/node_modules/.bin
+NPM_STAMP := node_modules/.installed
+REDOCLY := $(NODE_BIN)/node $(NODE_BIN)/redocly
 PORT ?= 8765
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install generate check-generated lint test
+.PHONY: install generate check-generated lint test test-suite
 
-install: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
 
 # The demo needs only the cli and mock extras (a few seconds); make test adds the rest.
+# constraints.txt pins the whole Python toolchain; make constraints renews it.
 DEMO_STAMP := $(VENV)/.installed-demo
 
-$(DEMO_STAMP): pyproject.toml
+$(DEMO_STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	@echo "Installing api-in-one with the cli and mock extras into $(VENV):"
-	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[cli,mock]'
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c constraints.txt -e '.[cli,mock]'
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP)
 	@echo "Installing the development tools into $(VENV) (a minute or so):"
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	$(PY) -m pip install --quiet --upgrade pip -c constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,mock,cli,bench]'
 	$(BIN)/pyright --version >/dev/null  # fetch pyright's npm package now, not mid-test
 	touch $(STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
 
 generate: $(STAMP)
 	$(PY) scripts/generate.py
@@ -37,20 +47,29 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check
 
-lint: $(STAMP)
+lint: $(STAMP) $(NPM_STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(REDOCLY) lint openapi.yaml --format=stylish
 	$(BIN)/ruff check overlays tests scripts bench
 	$(BIN)/ruff format --check overlays tests scripts bench
 	$(BIN)/mypy overlays tests scripts bench
 
+# On a fresh clone pip and npm ci install side by side (both wait on the
+# registries more than on the CPU). lint then runs beside the tests: mypy has
+# no cache and keeps one core busy for about 30 s, while most tests wait on
+# the mock or a subprocess. --output-sync prints each one's output whole.
+test: system-packages
+	@$(MAKE) --no-print-directory -j2 install
+	@$(MAKE) --no-print-directory check-generated
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint test-suite
+
 # Three workers on two cores: most tests wait on the mock's clock or a subprocess, not
 # the CPU, and a third worker fills those waits (about 90 s instead of 120 s here).
-test: $(STAMP) check-generated lint system-packages
+test-suite: $(STAMP) $(NPM_STAMP) system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak compat
-.PHONY: dist dist-check
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release soak constraints
+.PHONY: compat dist dist-check
 
 demo: $(DEMO_STAMP)
 	$(BIN)/aio demo
@@ -90,18 +109,32 @@ dist-check: dist
 	$(PY) scripts/dist_check.py dist
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
-prism-check: $(STAMP)
+prism-check: $(STAMP) $(NPM_STAMP)
 	$(BIN)/pytest -n 0 tests/contract/test_prism.py
 
 # What changed for client users since release/<version>/, breaking or not; fails
-# on a breaking change without a major version bump and a CHANGELOG.md entry.
+# on a breaking change without a major version bump and a CHANGELOG.md entry, and
+# when CHANGELOG.md dates a release that release/ does not record.
 # Also run by make test, through tests/test_changes.py.
-changes: $(STAMP)
-	$(PY) scripts/changes.py
+changes: $(STAMP) $(NPM_STAMP)
+	$(PY) -m scripts.changes
 
-# Cut a release: the working tree becomes release/<version>/, the baseline of make changes.
-release-baseline: $(STAMP)
-	$(PY) scripts/changes.py --record
+# Cut a release in one step: bump the version, date its CHANGELOG.md entry and
+# record release/<VERSION>/ (refused while a breaking change is undeclared).
+release: $(STAMP) $(NPM_STAMP)
+	@[ -n "$(VERSION)" ] || { echo "usage: make release VERSION=x.y.z" >&2; exit 2; }
+	$(PY) -m scripts.release $(VERSION)
+
+# Renew constraints.txt: the newest toolchain pyproject.toml allows, installed
+# into a scratch venv and frozen. Commit it once make test passes with it.
+constraints:
+	rm -rf .constraints-venv
+	$(PYTHON) -m venv .constraints-venv
+	.constraints-venv/bin/python -m pip install --quiet --upgrade pip
+	.constraints-venv/bin/python -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	{ echo "# The Python toolchain of make install, pinned: pip freeze of a fresh install (make constraints)."; \
+		.constraints-venv/bin/python -m pip freeze --exclude-editable --all; } > constraints.txt
+	rm -rf .constraints-venv
 
 # BENCH_ARGS, e.g. --quick or "--only stream --rounds 11"; the default also times make test.
 BENCH_ARGS ?= --with-test-time
@@ -110,7 +143,7 @@ bench: $(STAMP)
 
 docs: reference/index.html
 
-reference/index.html: openapi.yaml redocly.yaml
+reference/index.html: openapi.yaml redocly.yaml $(NPM_STAMP)
 	$(REDOCLY) build-docs openapi.yaml --inlineBundle --title "API in One API reference" -o $@
 
 # Debian packages the tests drive, installed with apt when missing: headless

@@ -5,12 +5,14 @@ The fixtures in tests/fixtures/changes/ pair a release with a working tree:
 report tells apart, ``python/old`` and ``python/new`` the same for the Python
 surface; each change is marked in the new file with what it is. Each test
 lays out a small project from them (pyproject.toml, CHANGELOG.md, the spec,
-the two packages and release/0.1.0/) and runs scripts/changes.py on it as
-``make changes`` does.
+the two packages and release/0.1.0/, recorded from the old side) and runs
+scripts/changes.py on it as ``make changes`` does.
 """
 
 from __future__ import annotations
 
+import datetime
+import gzip
 import json
 import shutil
 import subprocess
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import changes
+from scripts import api_surface, changes, release, spec_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "changes"
@@ -122,18 +124,21 @@ def lay_out(
     shutil.copy(FIXTURES / "spec" / f"{spec}.yaml", root / "openapi.yaml")
     for package, folder in FOLDERS.items():
         shutil.copytree(FIXTURES / "python" / python / package, root / folder / package)
-    release = root / "release" / baseline
-    release.mkdir(parents=True)
-    shutil.copy(FIXTURES / "spec" / "old.yaml", release / "openapi.yaml")
-    shutil.copytree(FIXTURES / "python" / "old", release / "python")
+    recorded = root / "release" / baseline
+    recorded.mkdir(parents=True)
+    shutil.copy(FIXTURES / "spec" / "old.yaml", recorded / "openapi.yaml")
+    old_python = FIXTURES / "python" / "old"
+    (recorded / "api.json.gz").write_bytes(api_surface.dump(dict.fromkeys(FOLDERS, old_python)))
     return root
 
 
 def run_changes(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``make changes``: the module run from the project, on the project at root."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "changes.py"), "--root", str(root), *args],
+        [sys.executable, "-m", "scripts.changes", "--root", str(root), *args],
         capture_output=True,
         text=True,
+        cwd=ROOT,
         timeout=300,
         check=False,
     )
@@ -192,7 +197,7 @@ def test_the_text_report_groups_breaking_and_non_breaking(
         pytest.param(
             "0.2.0", "## [0.1.0]\n", ["CHANGELOG.md needs a `## [0.2.0]` entry"], id="no entry"
         ),
-        pytest.param("0.2.0", "## [0.2.0] - 2026-12-01\n", [], id="minor bump in 0.x and entry"),
+        pytest.param("0.2.0", "## [0.2.0]\n", [], id="minor bump in 0.x and entry"),
         pytest.param("1.0.0", "## [1.0.0]\n", [], id="major bump and entry"),
     ],
 )
@@ -244,9 +249,7 @@ def test_a_release_with_an_undeclared_breaking_change_is_not_recorded(
     assert changes.main(["--root", str(root), "--record"]) == 1
     assert "not recorded" in capsys.readouterr().err
     assert sorted(path.name for path in (root / "release").iterdir()) == ["0.1.0"]
-    assert (root / "release" / "0.1.0" / "python" / "api_in_one" / "__init__.py").read_text() == (
-        FIXTURES / "python" / "old" / "api_in_one" / "__init__.py"
-    ).read_text()
+    assert changes.check(root).breaking
 
 
 def test_the_json_report_lists_what_the_text_report_does(
@@ -268,7 +271,7 @@ def test_without_a_baseline_the_report_says_how_to_record_one(
     root = lay_out(tmp_path)
     shutil.rmtree(root / "release")
     assert changes.main(["--root", str(root)]) == 2
-    assert "make release-baseline records one" in capsys.readouterr().err
+    assert "make release VERSION=x.y.z records one" in capsys.readouterr().err
 
 
 def test_the_first_release_is_recorded_without_a_baseline(tmp_path: Path) -> None:
@@ -277,3 +280,141 @@ def test_the_first_release_is_recorded_without_a_baseline(tmp_path: Path) -> Non
     assert changes.main(["--root", str(root), "--record"]) == 0
     found = changes.check(root)
     assert (found.baseline, found.changes, found.problems) == ("0.1.0", [], [])
+
+
+def test_a_breaking_change_after_a_dated_release_fails_until_it_is_recorded(
+    tmp_path: Path,
+) -> None:
+    """CHANGELOG.md dates 0.2.0 while release/ still holds 0.1.0: the gate is shut."""
+    dated = "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n- Removed old_name.\n\n"
+    root = lay_out(
+        tmp_path, python="new", version="0.2.0", changelog=f"{dated}## [0.1.0] - 2026-11-27\n"
+    )
+    result = run_changes(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAIL: CHANGELOG.md dates 0.2.0 as released, but release/ records 0.1.0" in (
+        result.stdout
+    )
+
+    assert run_changes(root, "--record").returncode == 0
+    result = run_changes(root)
+    assert (result.returncode, result.stdout.rstrip()[-2:]) == (0, "OK"), result.stdout
+
+    # A breaking change after 0.2.0 is judged against 0.2.0 now.
+    module = root / "overlays" / "api_in_one" / "__init__.py"
+    module.write_text(module.read_text().replace('"added_helper", ', ""))
+    result = run_changes(root)
+    assert result.returncode == 1
+    assert "python api_in_one.added_helper: public object was removed" in result.stdout
+    assert "set [project] version in pyproject.toml to 0.3.0 (is 0.2.0)" in result.stdout
+
+
+RELEASE_DAY = datetime.date(2026, 12, 3)
+
+
+def test_make_release_bumps_the_version_dates_the_notes_and_records_the_baseline(
+    tmp_path: Path,
+) -> None:
+    root = lay_out(
+        tmp_path,
+        python="new",
+        changelog="## [Unreleased]\n\n- Removed old_name.\n\n## [0.1.0] - 2026-11-27\n",
+    )
+    module = root / "overlays" / "api_in_one" / "__init__.py"
+    module.write_text(module.read_text() + '\n__version__ = "0.1.0"\n')
+
+    recorded = release.release(root, "0.2.0", RELEASE_DAY)
+
+    assert recorded == root / "release" / "0.2.0"
+    assert sorted(path.name for path in (root / "release").iterdir()) == ["0.2.0"]
+    assert changes.project_version(root) == "0.2.0"
+    assert module.read_text().endswith('\n__version__ = "0.2.0"\n')
+    assert (root / "CHANGELOG.md").read_text() == (
+        "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-03\n\n- Removed old_name.\n\n"
+        "## [0.1.0] - 2026-11-27\n"
+    )
+    found = changes.check(root)
+    assert (found.baseline, found.changes, found.problems) == ("0.2.0", [], [])
+
+
+@pytest.mark.parametrize(
+    ("version", "changelog", "refusal"),
+    [
+        pytest.param(
+            "0.1.1", "## [Unreleased]\n\n- Fixed.\n", "major version bump", id="undeclared"
+        ),
+        pytest.param("0.2.0", "## [Unreleased]\n\n## [0.1.0]\n", "no notes", id="no notes"),
+        pytest.param("0.2.0", "## [0.1.0] - 2026-11-27\n", "no `## .Unreleased.`", id="no heading"),
+        pytest.param("0.1.0", "## [Unreleased]\n\n- Fixed.\n", "not after", id="not after"),
+    ],
+)
+def test_make_release_refuses_and_writes_nothing(
+    tmp_path: Path, version: str, changelog: str, refusal: str
+) -> None:
+    root = lay_out(tmp_path, python="new", changelog=changelog)
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    with pytest.raises(release.ReleaseError, match=refusal):
+        release.release(root, version, RELEASE_DAY)
+    assert {path: path.read_bytes() for path in root.rglob("*") if path.is_file()} == before
+
+
+def test_a_release_cut_earlier_is_recorded_from_its_commit(tmp_path: Path) -> None:
+    """``--record --at REV``: how 0.2.0 was recorded after the fact."""
+    root = lay_out(tmp_path, version="0.2.0", changelog="## [0.2.0] - 2026-12-01\n")
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "0.2.0"], check=True)
+    shutil.rmtree(root / "overlays")
+    shutil.copytree(FIXTURES / "python" / "new" / "api_in_one", root / "overlays" / "api_in_one")
+
+    assert changes.main(["--root", str(root), "--record", "--at", "HEAD"]) == 0
+    found = changes.check(root)
+    assert found.baseline == "0.2.0"
+    assert ("api_in_one.old_name", "public object was removed") in listed(found.breaking, "python")
+
+
+def test_the_recorded_release_keeps_a_public_surface_and_no_source() -> None:
+    """release/ holds the spec and griffe's dump of what public names reach, nothing more."""
+    (recorded,) = (ROOT / "release").glob("*/api.json.gz")
+    surface = json.loads(gzip.decompress(recorded.read_bytes()))
+    text = json.dumps(surface)
+    assert '"docstring"' not in text
+    assert set(surface) == set(FOLDERS)
+    assert sorted(path.name for path in recorded.parent.iterdir()) == [
+        "api.json.gz",
+        "openapi.yaml",
+    ]
+    # A private helper no public name leads to is left out.
+    assert "_parse_response" not in text
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "request_breaks", "answer_breaks"),
+    [
+        pytest.param({"maxLength": 9}, {"maxLength": 5}, True, False, id="upper bound lowered"),
+        pytest.param({"enum": ["a"]}, {"enum": ["a", "b"]}, False, True, id="enum value added"),
+        pytest.param({"format": "date"}, {"format": "date-time"}, True, True, id="format changed"),
+        pytest.param({"default": 1}, {"default": 2}, True, False, id="default changed"),
+        pytest.param({"deprecated": False}, {"deprecated": True}, False, False, id="deprecated"),
+        pytest.param({"allOf": [{}]}, {"allOf": [{}, {}]}, True, False, id="allOf member added"),
+        pytest.param({"anyOf": [{}]}, {"anyOf": [{}, {}]}, False, True, id="anyOf member added"),
+        pytest.param(
+            {"not": {"enum": ["a"]}}, {"not": {"enum": ["a", "b"]}}, True, False, id="not narrows"
+        ),
+        pytest.param({"if": {"a": 1}}, {"if": {"a": 2}}, True, True, id="if: for review"),
+        pytest.param({"unevaluatedItems": 1}, {"unevaluatedItems": 2}, True, True, id="no rule"),
+    ],
+)
+def test_each_rule_of_the_table_decides_for_requests_and_answers(
+    before: dict[str, object], after: dict[str, object], request_breaks: bool, answer_breaks: bool
+) -> None:
+    for request, breaks in ((True, request_breaks), (False, answer_breaks)):
+        found = list(spec_diff.keyword_changes(before, after, request=request))
+        assert found
+        assert any(breaking for breaking, _ in found) is breaks, (request, found)
+
+
+def test_no_keyword_has_two_rules() -> None:
+    keywords = [keyword for rule in spec_diff.RULES for keyword in rule.keywords]
+    assert len(keywords) == len(set(keywords))

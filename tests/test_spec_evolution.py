@@ -267,7 +267,9 @@ def test_a_changed_spec_is_served_offered_documented_and_tested(tmp_path: Path) 
     _evolve(spec)
     spec_file.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
     # The docs need the spec only: they are built while the generator runs.
-    docs = _start(project, "make", "docs")
+    # The copy has no node_modules/: the project's locked npm tools build its docs.
+    tools = f"NODE_BIN={ROOT / 'node_modules' / '.bin'}"
+    docs = _start(project, "make", "docs", tools, "NPM_STAMP=")
     _finish(_start(project, sys.executable, "scripts/generate.py"), "make generate")
 
     running = {

@@ -18,8 +18,9 @@ per-event schema; the contract suite checks every event).
 The tour runs once per test session, even when xdist spreads the tests over
 workers: the first worker to need it runs it under a file lock and leaves
 its report for the others. ``PRISM_SPEC`` names another spec for Prism to
-check the mock against (tests/test_prism_check.py uses it). Prism comes
-from the npm registry through ``npx``; every process started here is ended.
+check the mock against (tests/test_prism_check.py uses it). Prism is the
+one package-lock.json locks (``make install`` runs npm ci); every process
+started here is ended.
 """
 
 from __future__ import annotations
@@ -55,14 +56,13 @@ from api_in_one._operations import OperationFacts, of_kind, operations
 from api_in_one._spec import load_spec, spec_path
 from api_in_one.mock import DEMO_KEY, MockConfig, serve
 from api_in_one_client import AuthenticatedClient, models
+from scripts import node_tools
 
 ROOT = Path(__file__).resolve().parents[2]
-# The newest 5.x whose package.json accepts Node 20: 5.15 and later require Node 24.
-PRISM_VERSION = "5.14.2"
-PRISM = ["npx", "--yes", f"@stoplight/prism-cli@{PRISM_VERSION}"]
+PRISM = node_tools.command("prism")
 HOST = "127.0.0.1"
-# Long enough for npx to download Prism into an empty cache.
-START_TIMEOUT = 180.0
+# Prism starts in seconds; a busy machine may take many times that.
+START_TIMEOUT = 120.0
 POOR_KEY = "aio_prism_check_no_credits_000"
 UNKNOWN_KEY = "aio_prism_check_unknown_key_00"
 MISSING_TASK = "n00xxxx_nope"
@@ -157,7 +157,7 @@ def _steps() -> list[str]:
 
 @dataclass
 class Prism:
-    """One Prism process, in its own process group so all of npx's children end with it."""
+    """One Prism process, in its own process group so any child it starts ends with it."""
 
     name: str
     args: list[str]
