@@ -18,6 +18,7 @@ from attrs import define, evolve, field
 from api_in_one_client import AuthenticatedClient
 from api_in_one_client.errors import UnexpectedStatus
 
+from ._answers import AnswerLayer, DriftSummary, answer_layer, wrapped
 from ._budget import RateBudget, TokenBucket
 from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
@@ -68,6 +69,8 @@ class ApiInOneClient(AuthenticatedClient):
     """True for a client from ``aconnect()``."""
     credit_guard: CreditGuard | None = field(default=None, kw_only=True)
     """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
+    drift: DriftSummary = field(factory=lambda: DriftSummary("off", checking=False), kw_only=True)
+    """The answers that broke the spec so far (``validate=``): print it or ``to_dict()`` it."""
 
     def get_httpx_client(self) -> httpx.Client:
         """The sync httpx client; ``TypeError`` on a client from ``aconnect()``."""
@@ -211,6 +214,8 @@ class _Setup:
     budget: RateBudget | None
     task_log: TaskLog
     guard: CreditGuard | None
+    answers: AnswerLayer
+    """The answer validation and recording layer (``_answers``) from ``validate``/``record``."""
 
     @classmethod
     def of(cls, arguments: dict[str, Any]) -> _Setup:
@@ -229,6 +234,7 @@ class _Setup:
             _budget(arguments["rate_budget"], arguments["requests_per_minute"], arguments["burst"]),
             TaskLog(),
             None if arguments["max_credits"] is None else CreditGuard(arguments["max_credits"]),
+            answer_layer(arguments["validate"], arguments["record"], key),
         )
 
     def client(self, **transport: Any) -> ApiInOneClient:
@@ -240,6 +246,7 @@ class _Setup:
             raise_on_unexpected_status=True,
             task_log=self.task_log,
             credit_guard=self.guard,
+            drift=self.answers.summary,
             is_async="async_transport" in transport,
             **transport,
         )
@@ -258,6 +265,8 @@ def connect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
     max_credits: float | None = None,
+    validate: str | None = None,
+    record: str | os.PathLike[str] | None = None,
 ) -> ApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
 
@@ -275,10 +284,14 @@ def connect(
     ``create_chat_completion`` are sent with ``stream: false``, the only answer
     it can parse; use ``stream_chat`` to stream. With ``max_credits``, a create
     or chat whose cost (from the spec) could take the client's spending over it
-    raises ``CreditLimitError`` unsent.
+    raises ``CreditLimitError`` unsent. ``validate`` (``"off"``, ``"warn"``, ``"raise"``;
+    default ``API_IN_ONE_VALIDATE``, else ``"warn"``) checks every answer against the spec
+    and counts what breaks it in ``client.drift``; ``record`` appends every exchange to a
+    JSON Lines file, without the key (see docs/drift.md).
     """
     setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
     inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    inner = wrapped(inner, setup.answers)
     sending: httpx.BaseTransport = RetryTransport(inner, setup.policy, setup.budget, setup.task_log)
     if setup.guard is not None:
         sending = GuardedTransport(sending, setup.guard)
@@ -298,6 +311,8 @@ def aconnect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
     max_credits: float | None = None,
+    validate: str | None = None,
+    record: str | os.PathLike[str] | None = None,
 ) -> ApiInOneClient:
     """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
 
@@ -310,6 +325,7 @@ def aconnect(
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)
     )
+    inner = wrapped(inner, setup.answers)
     sending: httpx.AsyncBaseTransport = AsyncRetryTransport(
         inner, setup.policy, setup.budget, setup.task_log
     )

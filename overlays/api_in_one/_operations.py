@@ -27,6 +27,7 @@ __all__ = [
     "SpecExtensionError",
     "of_kind",
     "operation",
+    "operation_at",
     "operations",
 ]
 
@@ -170,6 +171,31 @@ def of_kind(kind: str, spec: Mapping[str, Any] | None = None) -> OperationFacts:
 def _default_of_kind(kind: str) -> OperationFacts:
     # The transport asks on every POST; the bundled spec's answer never changes.
     return _one_of_kind(kind, operations())
+
+
+def operation_at(
+    method: str, path: str, spec: Mapping[str, Any] | None = None
+) -> OperationFacts | None:
+    """The operation a request of ``method`` to ``path`` (under any base path) calls, or None."""
+    for pattern, facts in _routes() if spec is None else _route_table(operations(spec)):
+        if facts.method == method and pattern.search(path):
+            return facts
+    return None
+
+
+@functools.cache
+def _routes() -> tuple[tuple[re.Pattern[str], OperationFacts], ...]:
+    return _route_table(operations())
+
+
+def _route_table(
+    found: tuple[OperationFacts, ...],
+) -> tuple[tuple[re.Pattern[str], OperationFacts], ...]:
+    # A template's parameters match one path segment; the path ends where the template does.
+    return tuple(
+        (re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(facts.path)) + "$"), facts)
+        for facts in found
+    )
 
 
 def _one_of_kind(kind: str, found_in: tuple[OperationFacts, ...]) -> OperationFacts:
