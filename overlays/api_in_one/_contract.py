@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -34,6 +34,7 @@ from jsonschema import validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ._event_frames import Frames
 from ._operations import OperationFacts
 from ._schema_check import Check, Unsupported, compile_schema
 from ._wire import EVENT_STREAM, is_json, media_type
@@ -342,13 +343,28 @@ class EventCheck:
     ended: bool = False
     reported: int = 0
     _after_end: bool = field(default=False, repr=False)
+    _frames: Frames | None = field(default=None, repr=False)
+    _data_free: bool = field(default=False, repr=False)
+    """Whether the event schema allows any string as ``data`` (checked once, on a valid event)."""
 
     def event(self, event: Mapping[str, Any]) -> list[Problem]:
         """The problems of the next event (``{"data": ..., "event": ...}``)."""
         number, self.seen = self.seen, self.seen + 1
-        at, where = f"/events/{number}", f"event {number + 1}"
         if self._after_end:
             return []
+        data = event.get("data")
+        frames = self._frames
+        if (
+            frames is not None
+            and self._data_free
+            and len(event) == 1
+            and not self.ended
+            and isinstance(data, str)
+            and frames.fits(data)
+            and data not in self.ends
+        ):
+            return []
+        at, where = f"/events/{number}", f"event {number + 1}"
         if self.ended:
             self._after_end = True
             message = f"{where}: arrives after the stream's end marker"
@@ -356,7 +372,6 @@ class EventCheck:
         problems = []
         if self.pointer is not None:
             problems += self.contract._schema_problems(self.pointer, event, at, where)
-        data = event.get("data")
         if data in self.ends:
             self.ended = True
             return self._capped(problems)
@@ -371,9 +386,41 @@ class EventCheck:
         for content in self.contents:
             branch = self.contract._schema_problems(content, value, f"{at}/data", f"{where} data")
             if not branch:
+                if not problems and len(event) == 1 and isinstance(data, str):
+                    self._learn(event, data, value)
                 return self._capped(problems)
             found.append(branch)
         return self._capped(problems + min(found, key=len))
+
+    def blocks(self, blocks: list[bytes]) -> list[Problem]:
+        """The problems of the raw events ``SSESplitter.blocks`` gave: those that fit a frame
+        pass undecoded, the others as ``event`` checks them."""
+        problems: list[Problem] = []
+        fits = self._line_fits()
+        for block in blocks:
+            if fits is not None and fits(block) is not None:
+                self.seen += 1
+                continue
+            event = _event(block)
+            if event:
+                problems += self.event(event)
+                fits = self._line_fits()
+        return problems
+
+    def _line_fits(self) -> Callable[[bytes], object] | None:
+        frames = self._frames
+        if frames is None or frames.line is None or not self._data_free or self.ended:
+            return None
+        return frames.line.fullmatch
+
+    def _learn(self, event: Mapping[str, Any], data: str, value: Any) -> None:
+        if self._frames is None:
+            contract = self.contract
+            self._frames = Frames(contract.schema, contract.is_valid, self.contents)
+            self._data_free = self.pointer is None or self._frames.free(
+                self.pointer, ["data"], dict(event)
+            )
+        self._frames.checked(data, value)
 
     def end(self) -> list[Problem]:
         """The problem of a stream that ended without its end marker, if it did."""
@@ -409,15 +456,20 @@ class SSESplitter:
 
     def feed(self, chunk: bytes) -> list[dict[str, Any]]:
         """The events completed by ``chunk``."""
+        return [event for block in self.blocks(chunk) if (event := _event(block))]
+
+    def blocks(self, chunk: bytes) -> list[bytes]:
+        """The raw events completed by ``chunk``, line ends made LF, for ``EventCheck.blocks``."""
         text = self._pending + chunk
         # A CR at the end may be the first half of a CRLF: keep it for the next chunk.
         keep = text.endswith(b"\r")
-        text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if keep:
-            text = text[:-1]
+        if b"\r" in text:
+            text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if keep:
+                text = text[:-1]
         blocks = text.split(b"\n\n")
         self._pending = blocks.pop() + (b"\r" if keep else b"")
-        return [event for block in blocks if (event := _event(block))]
+        return blocks
 
     def end(self) -> list[dict[str, Any]]:
         """The last event, when the stream ended without a blank line after it."""
@@ -426,6 +478,8 @@ class SSESplitter:
 
 
 def _event(block: bytes) -> dict[str, Any]:
+    if block.startswith(b"data: ") and b"\n" not in block:  # the usual one-line event
+        return {"data": block[6:].decode("utf-8", errors="replace")}
     event: dict[str, Any] = {}
     data: list[str] = []
     for line in block.decode("utf-8", errors="replace").split("\n"):

@@ -197,7 +197,9 @@ def _items(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
     return lambda value: not isinstance(value, list) or all(map(each, value))
 
 
-def _sized(kind: type[str] | type[list[Any]], keyword: str, fits: Callable[[int, int], bool]) -> Any:
+def _sized(
+    kind: type[str] | type[list[Any]], keyword: str, fits: Callable[[int, int], bool]
+) -> Any:
     def build(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
         limit = schema[keyword]
         return lambda value: not isinstance(value, kind) or fits(len(value), limit)
