@@ -32,7 +32,7 @@ import httpx
 from ._operations import OperationFacts
 from ._wire import is_json, request_id_of
 
-__all__ = ["REDACTED", "Recorder", "read_recording"]
+__all__ = ["REDACTED", "Recorder", "event_bytes", "read_recording", "recorded_body"]
 
 REDACTED = "[redacted]"
 _SECRET_HEADERS = frozenset({"set-cookie", "authorization", "proxy-authorization", "cookie"})
@@ -114,3 +114,23 @@ def read_recording(path: Path) -> Iterator[dict[str, Any]]:
             if not isinstance(exchange, dict) or not isinstance(exchange.get("response"), dict):
                 raise ValueError(f"{path}:{number}: not a recorded exchange")
             yield exchange
+
+
+def event_bytes(event: dict[str, Any]) -> bytes:
+    """One recorded event as it is sent: its fields, a ``data:`` line per line of data, then a
+    blank line."""
+    lines = [f"{name}: {event[name]}" for name in ("event", "id", "retry") if name in event]
+    if "data" in event:
+        lines += [f"data: {line}" for line in str(event["data"]).split("\n")]
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def recorded_body(response: dict[str, Any]) -> bytes:
+    """The bytes of a recorded answer's body: its JSON (compact), text or events."""
+    if "events" in response:
+        return b"".join(event_bytes(event) for event in response["events"])
+    if "text" in response:
+        return str(response["text"]).encode()
+    if response.get("body") is None:
+        return b""
+    return json.dumps(response["body"], separators=(",", ":")).encode()

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from .._errors import ApiInOneError
-from ..conformance import ConformanceReport, run_conformance
+from ..conformance import ConformanceReport, check_recording, run_conformance
 from ._output import print_json
 from ._usage import UsageError
 
@@ -52,9 +52,16 @@ def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> N
     sub.add_argument(
         "--max-credits",
         type=_credits,
-        required=True,
         metavar="N",
-        help="the most credits the run may spend (0: free checks only)",
+        help="the most credits the run may spend (0: free checks only); required unless "
+        "--from-recording",
+    )
+    sub.add_argument(
+        "--from-recording",
+        type=Path,
+        metavar="FILE",
+        help="send nothing: check the answers recorded in FILE (connect(record=...), "
+        "aio --record) against today's openapi.yaml",
     )
     sub.add_argument(
         "--report",
@@ -84,6 +91,14 @@ def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> N
 
 
 def _conformance(args: argparse.Namespace, console: Console) -> int:
+    if args.from_recording is not None:
+        try:
+            report = check_recording(args.from_recording)
+        except (OSError, ValueError) as error:
+            raise UsageError(str(error)) from None
+        return _reported(args, console, report)
+    if args.max_credits is None:
+        raise UsageError("--max-credits N is required (or --from-recording FILE)")
     try:
         report = run_conformance(
             args.base_url,
@@ -97,6 +112,10 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(error.message) from None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    return _reported(args, console, report)
+
+
+def _reported(args: argparse.Namespace, console: Console, report: ConformanceReport) -> int:
     markdown, data = report.write(args.report)
     if args.json:
         print_json(console, report.to_dict())

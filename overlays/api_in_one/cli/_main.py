@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="print machine-readable JSON only",
     )
+    shared.add_argument(
+        "--record",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="append every exchange with the server to this JSON Lines file (never the key)",
+    )
     parser = argparse.ArgumentParser(
         prog="aio",
         description="API in One from the command line: create tasks, wait, download, chat.",
@@ -121,7 +127,7 @@ def _wait_options(parser: argparse.ArgumentParser, *, always_waits: bool = False
 
 def _connect(args: argparse.Namespace) -> AuthenticatedClient:
     try:
-        return _client.connect(args.api_key, base_url=args.base_url)
+        return _client.connect(args.api_key, base_url=args.base_url, record=args.record)
     except ApiInOneError as error:
         raise UsageError(str(error)) from None
 
@@ -226,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.mock_args = rest
     # Set here, not as parser defaults: the shared actions' defaults must stay SUPPRESS
     # so that a subcommand does not reset what was given before it.
-    for name, default in (("api_key", None), ("base_url", None), ("json", False)):
+    defaults = (("api_key", None), ("base_url", None), ("json", False), ("record", None))
+    for name, default in defaults:
         if not hasattr(args, name):
             setattr(args, name, default)
     console = Console(highlight=False)

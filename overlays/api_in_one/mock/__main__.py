@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
             "%", "%%"
         ),
     )
+    cli.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="answer requests that match a recorded exchange (connect(record=...), "
+        "aio --record) with the recorded answer; the others as the mock does",
+    )
     return cli
 
 
@@ -67,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         requests_per_minute=args.requests_per_minute,
         time_scale=args.time_scale,
         drift=frozenset(args.drift),
+        replay=args.replay,
     )
     sock = listening_socket(args.host, args.port)
     # Printed once the socket listens, so a script may connect as soon as it reads this line.
