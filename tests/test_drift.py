@@ -4,6 +4,7 @@ drifts, sync and async; the record, the pointer, the rate-limited log line and c
 from __future__ import annotations
 
 import json
+import sys
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -208,3 +209,29 @@ def test_wrong_types_are_pointed_at_one_by_one() -> None:
     pointers = {record.pointer for record in client.drift.records}
     assert {"/body/code", "/body/message", "/body/data/task_id"} <= pointers
     assert "/body/data/status" in pointers
+
+
+def test_without_jsonschema_warn_checks_nothing_and_says_so_and_raise_refuses(
+    mount: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from api_in_one import _answers
+
+    # A base install: the validate extra (jsonschema) is not there to import.
+    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    monkeypatch.setitem(sys.modules, "api_in_one._contract", None)
+    monkeypatch.setattr(_answers, "_CONTRACT", [])
+    monkeypatch.setattr(_answers, "_MISSING_SAID", [])
+    mock = mount(_config("unknown-status"))
+    with pytest.raises(ApiInOneError, match=r"api-in-one\[validate\]"):
+        connect(DEMO_KEY, base_url=mock.base_url, validate="raise")
+    with caplog.at_level(logging.INFO, "api_in_one.drift"):
+        with connect(DEMO_KEY, base_url=mock.base_url, validate="warn") as client:
+            outcome = run_user_code(client)
+        with connect(DEMO_KEY, base_url=mock.base_url, validate="warn"):
+            pass
+    assert outcome.created.data.status == "QUEUED"
+    assert not client.drift.checking
+    assert "not checked" in str(client.drift)
+    said = [r for r in caplog.records if "not checked against the spec" in r.getMessage()]
+    assert len(said) == 1
+    assert said[0].levelno == logging.WARNING  # asked for by name, so a warning

@@ -507,7 +507,7 @@ def _problem(error: jsonschema.ValidationError, at: str, where: str) -> Problem:
     """A ``jsonschema`` error as a problem, pointed at the likeliest cause of a failed
     ``anyOf``/``oneOf``, and a missing property at where it belongs."""
     message = f"{where}{_location(list(error.path))}: {_message(error)}"
-    cause = (jsonschema.exceptions.best_match(error.context) if error.context else None) or error
+    cause = _cause(error)
     path, rule = list(cause.absolute_path), cast(Any, cause.validator_value)
     if cause.validator == "required" and isinstance(cause.instance, dict):
         missing = [name for name in rule if name not in cause.instance]
@@ -532,13 +532,30 @@ def _quote(value: Any) -> str:
 
 def _message(error: jsonschema.ValidationError) -> str:
     """The error's message; for a failed ``anyOf``/``oneOf``, the likeliest branch's reason."""
-    if not error.context:
+    cause = _cause(error)
+    if cause is error:
         return error.message
-    closest = jsonschema.exceptions.best_match(error.context)
-    if closest is None:
-        return error.message
-    inner = _location(list(closest.path)).lstrip(".")
-    return f"{inner + ': ' if inner else ''}{closest.message} (matches no allowed shape)"
+    inner = _location(list(cause.absolute_path)[len(error.absolute_path) :]).lstrip(".")
+    return f"{inner + ': ' if inner else ''}{cause.message} (matches no allowed shape)"
+
+
+def _cause(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """Down a failed ``anyOf``/``oneOf``, the branch the value nearly fits: the one with the
+    fewest errors, then the deepest, then the first declared; and its deepest error."""
+    while error.context:
+        branches: dict[Any, list[jsonschema.ValidationError]] = {}
+        for inner in error.context:
+            branch = inner.relative_schema_path[0] if inner.relative_schema_path else 0
+            branches.setdefault(branch, []).append(inner)
+
+        def rank(item: tuple[Any, list[jsonschema.ValidationError]]) -> tuple[int, int, int]:
+            index, errors = item
+            depth = max(len(inner.absolute_path) for inner in errors)
+            return len(errors), -depth, index if isinstance(index, int) else 0
+
+        _, errors = min(branches.items(), key=rank)
+        error = max(errors, key=lambda inner: len(inner.absolute_path))
+    return error
 
 
 def _location(path: list[Any]) -> str:

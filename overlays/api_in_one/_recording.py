@@ -3,7 +3,7 @@
 ``connect(record="exchanges.jsonl")`` (``aio ... --record FILE``) appends a
 line per answer the server sent, retried ones included::
 
-    {"recorded_at": "2026-...Z", "operation": "getTask", "request_id": "req_...",
+    {"recorded_at": "2026-...Z", "operation": "<operationId>", "request_id": "req_...",
      "request": {"method": "GET", "path": "/api/v1/tasks/n1", "query": "", "body": null},
      "response": {"status": 200, "headers": {...}, "body": {...}},
      "drift": []}
