@@ -4,8 +4,8 @@ drifts, sync and async; the record, the pointer, the rate-limited log line and c
 from __future__ import annotations
 
 import json
-import sys
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 

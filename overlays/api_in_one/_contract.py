@@ -353,15 +353,12 @@ class EventCheck:
         if self._after_end:
             return []
         data = event.get("data")
-        frames = self._frames
+        fits = self._line_fits()
         if (
-            frames is not None
-            and self._data_free
+            fits is not None
             and len(event) == 1
-            and not self.ended
             and isinstance(data, str)
-            and frames.fits(data)
-            and data not in self.ends
+            and fits(b"data: " + data.encode())
         ):
             return []
         at, where = f"/events/{number}", f"event {number + 1}"
@@ -398,7 +395,7 @@ class EventCheck:
         problems: list[Problem] = []
         fits = self._line_fits()
         for block in blocks:
-            if fits is not None and fits(block) is not None:
+            if fits is not None and fits(block):
                 self.seen += 1
                 continue
             event = _event(block)
@@ -407,11 +404,11 @@ class EventCheck:
                 fits = self._line_fits()
         return problems
 
-    def _line_fits(self) -> Callable[[bytes], object] | None:
+    def _line_fits(self) -> Callable[[bytes], bool] | None:
         frames = self._frames
-        if frames is None or frames.line is None or not self._data_free or self.ended:
+        if frames is None or not frames.frames or not self._data_free or self.ended:
             return None
-        return frames.line.fullmatch
+        return frames.fits
 
     def _learn(self, event: Mapping[str, Any], data: str, value: Any) -> None:
         if self._frames is None:

@@ -1,34 +1,34 @@
-"""Frames: the events of a stream that differ from a checked one only inside one string.
+"""Frames: the events of a stream that are a checked one with other values in free places.
 
-A chat stream's chunks repeat one text with another token in the same
-place: ``{"id":"c1",...,"delta":{"content":" river"},...}``. Checking each
-chunk in full (decode, walk the schema) costs several times what reading
-it does. A *frame* is learned from two valid events: the text before and
-after the one string value they differ in. When the schema puts no rule on
-that string beyond being one (``type: string``, no enum, pattern, format,
-length or known values), every event that is the frame with any other
-plain string content there is valid too, and is passed after two string
-comparisons. Learning is bounded (4 frames, 8 misses), and an event that
-fits no frame gets the full check, so the answer is always the full
-check's.
+A chat stream's chunks repeat one text with other values in the same
+places: ``{"id":"c1","created":17...,"choices":[{"delta":{"content":" river"}}]}``.
+Checking each chunk in full (decode, walk the schema) costs several times
+what reading it does. A *frame* is learned from two valid events of the
+same shape (the same keys and structure): their text, with a slot at each
+string or integer value they differ in, when the schema puts no rule on
+that value (``type: string`` or ``integer`` and nothing else: no enum,
+pattern, format, bound, length or known values). An event that is the
+frame with any plain string (nothing JSON escapes) or integer in its slots
+has the same keys, structure and constrained values, so it is valid too,
+and is passed by one regular-expression match on its raw bytes. Learning
+is bounded (8 frames, 8 misses), and an event that fits no frame gets the
+full check, so the verdict is always the full check's.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["Frames"]
 
-_PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
-"""String content that needs no escape: any of it keeps a JSON string literal the same shape."""
-_PLAIN_BYTES = re.compile(rb'[^"\\\x00-\x1f]*')
-"""The same in UTF-8, whose multi-byte characters hold no ASCII byte."""
-_SLOT = "\\u0001aio-slot"
-_SLOT_VALUE = "\x01aio-slot"
-_MAX_FRAMES, _MAX_MISSES = 4, 8
+_STRING_SLOT = rb'"[^"\\\x00-\x1f]*"'
+_INTEGER_SLOT = rb"-?(?:0|[1-9][0-9]*)"
+_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}\[\]:,]|\s+'
+)
+_MAX_FRAMES, _MAX_MISSES = 8, 8
 _ANNOTATIONS = frozenset(
     {"description", "title", "default", "deprecated", "readOnly", "writeOnly", "$comment"}
     | {"example", "contentMediaType", "contentSchema", "contentEncoding"}
@@ -36,7 +36,7 @@ _ANNOTATIONS = frozenset(
 _STRUCTURE = frozenset(
     {"type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems"}
 )
-"""Keywords of a schema around the slot whose verdict the slot's string content cannot change."""
+"""Keywords of a schema around a slot whose verdict the slot's value cannot change."""
 
 Lookup = Callable[[str], Any]
 IsValid = Callable[[str, Any], bool]
@@ -47,78 +47,64 @@ class Frames:
 
     def __init__(self, lookup: Lookup, is_valid: IsValid, pointers: list[str]) -> None:
         self.lookup, self.is_valid, self.pointers = lookup, is_valid, pointers
-        self.frames: list[tuple[str, str, int]] = []
-        self.line: re.Pattern[bytes] | None = None
-        """The frames as one-line SSE events (``data: ...``), to match blocks undecoded."""
+        self.frames: list[Callable[[bytes], object]] = []
+        """Each frame's ``fullmatch`` of a one-line SSE event (``data: ...``) as received."""
         self.misses = 0
-        self.last: str | None = None
+        self._last: Callable[[bytes], object] = lambda block: None
+        self._shapes: dict[tuple[str, ...], list[tuple[str, tuple[Any, ...] | None]]] = {}
+        """The last event of each shape seen (its keys and structure), to learn frames from."""
 
-    def fits(self, data: str) -> bool:
-        """Whether ``data`` is a learned frame with another plain string in its slot."""
-        size = len(data)
-        for prefix, suffix, fixed in self.frames:
-            if (
-                size >= fixed
-                and data.startswith(prefix)
-                and data.endswith(suffix)
-                and _PLAIN.fullmatch(data, len(prefix), size - len(suffix)) is not None
-            ):
+    def fits(self, block: bytes) -> bool:
+        """Whether the raw event ``block`` is a frame with other free values: the frame that
+        matched last is tried first, as a stream sends runs of one shape."""
+        if self._last(block) is not None:
+            return True
+        for match in self.frames:
+            if match(block) is not None:
+                self._last = match
                 return True
         return False
 
-    def fits_line(self, block: bytes) -> bool:
-        """Whether the raw event ``block`` is ``data: `` and a frame, as ``fits`` says."""
-        return self.line is not None and self.line.fullmatch(block) is not None
-
     def checked(self, data: str, value: Any) -> None:
-        """Learn from ``data``, which passed the full check and decoded to ``value``."""
-        previous, self.last = self.last, data
-        if previous is None or len(self.frames) >= _MAX_FRAMES or self.misses >= _MAX_MISSES:
+        """Learn from ``data``, which passed the full check and decoded to ``value``: with the
+        last event of the same shape, it makes a frame whose slots are where the two differ."""
+        if len(self.frames) >= _MAX_FRAMES or self.misses >= _MAX_MISSES:
             return
-        frame = self._frame(previous, data, value)
-        if frame is None:
+        tokens = _tokens(data)
+        if tokens is None:
             self.misses += 1
             return
-        self.frames.append(frame)
-        self.line = re.compile(
-            b"|".join(
-                re.escape(b"data: " + prefix.encode())
-                + _PLAIN_BYTES.pattern
-                + re.escape(suffix.encode())
-                for prefix, suffix, _ in self.frames
-            )
-        )
+        shape = tuple(text if path is None else _kind(text) for text, path in tokens)
+        previous = self._shapes.get(shape)
+        if previous is not None or len(self._shapes) < _MAX_FRAMES:
+            self._shapes[shape] = tokens
+        pointer = next((p for p in self.pointers if self.is_valid(p, value)), None)
+        if previous is None or pointer is None:
+            return
+        changed = {
+            index
+            for index, ((text, path), (before, _)) in enumerate(zip(tokens, previous, strict=True))
+            if path is not None and text != before
+        }
+        if not changed:
+            return
+        for index in changed:
+            text, path = tokens[index]
+            kind = _kind(text)
+            if kind == "other" or not self.free(pointer, list(path or ()), value, kind):
+                self.misses += 1
+                return
+        parts = [re.escape(b"data: ")]
+        for index, (text, _) in enumerate(tokens):
+            if index in changed:
+                parts.append(_STRING_SLOT if _kind(text) == "string" else _INTEGER_SLOT)
+            else:
+                parts.append(re.escape(text.encode()))
+        self.frames.append(re.compile(b"".join(parts)).fullmatch)
 
-    def _frame(self, one: str, other: str, value: Any) -> tuple[str, str, int] | None:
-        if one == other:
-            return None
-        start = _common(one, other)
-        end = _common(one[start:][::-1], other[start:][::-1])
-        prefix, suffix = one[:start], one[len(one) - end :] if end else ""
-        opening, closing = prefix.rfind('"'), suffix.find('"')
-        if opening < 0 or closing < 0:
-            return None
-        prefix, suffix = prefix[: opening + 1], suffix[closing:]
-        for text in (one, other):
-            if _PLAIN.fullmatch(text, len(prefix), len(text) - len(suffix)) is None:
-                return None
-        try:
-            probe = json.loads(prefix + _SLOT + suffix)
-        except (ValueError, RecursionError):
-            return None
-        paths = list(_paths_of(probe, _SLOT_VALUE, []))
-        if len(paths) != 1 or paths[0] is None:
-            return None
-        if not any(
-            self.is_valid(pointer, value) and self.free(pointer, paths[0], value)
-            for pointer in self.pointers
-        ):
-            return None
-        return prefix, suffix, len(prefix) + len(suffix)
-
-    def free(self, pointer: str, path: list[Any], instance: Any) -> bool:
-        """Whether any string at ``path`` keeps ``instance`` valid against the schema, given
-        that ``instance`` is."""
+    def free(self, pointer: str, path: list[Any], instance: Any, kind: str = "string") -> bool:
+        """Whether any ``kind`` value at ``path`` keeps ``instance`` valid against the schema,
+        given that ``instance`` is valid."""
         node = self.lookup(pointer)
         while isinstance(node, Mapping) and "$ref" in node:
             if set(node) - _ANNOTATIONS - {"$ref"}:
@@ -135,51 +121,72 @@ class Frames:
                 return False
             return any(
                 self.is_valid(f"{pointer}/anyOf/{index}", instance)
-                and self.free(f"{pointer}/anyOf/{index}", path, instance)
+                and self.free(f"{pointer}/anyOf/{index}", path, instance, kind)
                 for index in range(len(node["anyOf"]))
             )
         if not keys <= _STRUCTURE:
             return False
         if not path:
-            kinds = node.get("type", "string")
-            return keys <= {"type"} and "string" in ([kinds] if isinstance(kinds, str) else kinds)
+            kinds = node.get("type", kind)
+            allowed = [kinds] if isinstance(kinds, str) else kinds
+            return keys <= {"type"} and (
+                kind in allowed or (kind == "integer" and "number" in allowed)
+            )
         head, rest = path[0], path[1:]
         if isinstance(head, int):
             if "items" not in node:
                 return True
-            return self.free(f"{pointer}/items", rest, instance[head])
+            return self.free(f"{pointer}/items", rest, instance[head], kind)
         properties = node.get("properties", {})
         if head in properties:
             name = head.replace("~", "~0").replace("/", "~1")
-            return self.free(f"{pointer}/properties/{name}", rest, instance[head])
+            return self.free(f"{pointer}/properties/{name}", rest, instance[head], kind)
         extra = node.get("additionalProperties", True)
         if extra is True:
             return True
         return extra is not False and self.free(
-            f"{pointer}/additionalProperties", rest, instance[head]
+            f"{pointer}/additionalProperties", rest, instance[head], kind
         )
 
 
-def _common(one: str, other: str) -> int:
-    """The length of the longest common prefix, by halving (a few slice comparisons)."""
-    low, high = 0, min(len(one), len(other))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if one[:middle] == other[:middle]:
-            low = middle
+def _kind(text: str) -> str:
+    if text.startswith('"'):
+        return "string"
+    if text[-1].isdigit() and not any(mark in text for mark in ".eE"):
+        return "integer"
+    return "other"
+
+
+def _tokens(data: str) -> list[tuple[str, tuple[Any, ...] | None]] | None:
+    """The JSON text's tokens, each value's with its path; None when it is not JSON this reads."""
+    found: list[tuple[str, tuple[Any, ...] | None]] = []
+    position = 0
+    stack: list[list[Any]] = []  # per open container: the key (or index) being read
+    for token in _TOKEN.finditer(data):
+        if token.start() != position:
+            return None
+        position, text = token.end(), token.group()
+        path: tuple[Any, ...] | None = None
+        if text in ("{", "["):
+            stack.append([None if text == "{" else 0, text == "{"])
+        elif text in ("}", "]"):
+            if not stack:
+                return None
+            stack.pop()
+            if stack and stack[-1][1]:
+                stack[-1][0] = None
+        elif text == ",":
+            if stack and not stack[-1][1]:
+                stack[-1][0] += 1
+        elif text == ":" or text.isspace():
+            pass
+        elif stack and stack[-1][1] and stack[-1][0] is None:  # a key
+            if "\\" in text:
+                return None
+            stack[-1][0] = text[1:-1]
         else:
-            high = middle - 1
-    return low
-
-
-def _paths_of(value: Any, wanted: str, path: list[Any]) -> Any:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == wanted:
-                yield None  # the slot is a key: it shapes the object, so no frame
-            yield from _paths_of(item, wanted, [*path, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths_of(item, wanted, [*path, index])
-    elif value == wanted:
-        yield path
+            path = tuple(at for at, _ in stack)
+            if stack and stack[-1][1]:
+                stack[-1][0] = None
+        found.append((text, path))
+    return found if position == len(data) else None

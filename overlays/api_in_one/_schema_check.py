@@ -67,6 +67,15 @@ _TYPES: Mapping[str, Check] = {
 }
 
 
+_PYTHON_TYPES: Mapping[str, type] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "null": type(None),
+}
+
+
 def _equal(one: Any, other: Any) -> bool:
     """JSON equality as ``jsonschema`` has it: ``true`` is not ``1``, ``1`` is ``1.0``."""
     if isinstance(one, bool) or isinstance(other, bool):
@@ -95,7 +104,11 @@ def _all(checks: list[Check]) -> Check:
         return checks[0]
 
     def every(value: Any) -> bool:
-        return all(check(value) for check in checks)
+        # A loop, not all(): a generator costs a frame per value on every answer.
+        for check in checks:  # noqa: SIM110
+            if not check(value):
+                return False
+        return True
 
     return every
 
@@ -151,10 +164,15 @@ def _ref(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
 
 def _type(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
     names = schema["type"]
-    checks = [_TYPES[name] for name in ([names] if isinstance(names, str) else names)]
-    if len(checks) == 1:
-        return checks[0]
-    return lambda value: any(check(value) for check in checks)
+    names = [names] if isinstance(names, str) else list(names)
+    if len(names) == 1:
+        return _TYPES[names[0]]
+    # One isinstance for the types Python tells apart by class; numbers exclude bool.
+    plain = tuple(_PYTHON_TYPES[name] for name in names if name in _PYTHON_TYPES)
+    numeric = next((_TYPES[name] for name in ("number", "integer") if name in names), None)
+    if numeric is None:
+        return lambda value: isinstance(value, plain)
+    return lambda value: isinstance(value, plain) or numeric(value)
 
 
 def _enum(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
