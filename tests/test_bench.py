@@ -20,6 +20,8 @@ IDS = {
     "stream.sync.openai",
     "overhead.sync.get_task",
     "overhead.async.get_task",
+    "validate.sync.get_task",
+    "validate.sync.stream_chat",
     "batch.rate_limited",
     "batch.requests",
     "batch.lag",

@@ -20,6 +20,7 @@ from api_in_one._recording import read_recording
 from api_in_one.cli import main
 from api_in_one.conformance import DRIFT, PASS, check_recording
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
+from api_in_one.mock.__main__ import main as mock_main
 from api_in_one.mock.__main__ import parser as mock_parser
 from api_in_one.mock._server import MockHost
 
@@ -175,5 +176,8 @@ def test_aio_record_appends_every_exchange_of_a_command(
     assert exchanges[1]["response"]["events"][-1]["data"] == "[DONE]"
 
 
-def test_the_mock_command_line_takes_a_recording() -> None:
+def test_the_mock_command_line_takes_a_recording_that_exists(tmp_path: Path) -> None:
     assert mock_parser().parse_args(["--replay", "exchanges.jsonl"]).replay == "exchanges.jsonl"
+    with pytest.raises(SystemExit) as exited:
+        mock_main(["--replay", str(tmp_path / "missing.jsonl")])
+    assert exited.value.code == 2

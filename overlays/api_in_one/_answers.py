@@ -33,7 +33,7 @@ from ._errors import ApiInOneError, APIResponseValidationError
 from ._logs import logger
 from ._operations import OperationFacts, operation_at
 from ._recording import Recorder
-from ._wire import is_event_stream, media_type, request_id_of
+from ._wire import EVENT_STREAM, media_type, request_id_of
 
 if TYPE_CHECKING:
     from ._contract import Contract, EventCheck, Expectation, Problem
@@ -266,20 +266,20 @@ class Exchange:
     expected: Expectation | None = None
     stream_check: EventCheck | None = None
     recorded: bool = False
+    media_type: str = ""
+    streams: bool = False
+    """An event stream: checked event by event as the caller reads it."""
 
-    @property
-    def streams(self) -> bool:
-        """An event stream: checked event by event as the caller reads it."""
-        return self.response.status_code < 400 and is_event_stream(self.response)
+    def __post_init__(self) -> None:
+        self.media_type = media_type(self.response)
+        self.streams = self.response.status_code < 400 and self.media_type == EVENT_STREAM
 
     def start(self) -> None:
         """Check what is known before the body: status, media type, headers."""
         contract = self.layer.contract
         if contract is None:
             return
-        self.expected = contract.expect(
-            self.facts, self.response.status_code, media_type(self.response)
-        )
+        self.expected = contract.expect(self.facts, self.response.status_code, self.media_type)
         found = [*self.expected.problems]
         found += contract.header_problems(self.expected, self.response.headers)
         if self.expected.body == "stream":

@@ -42,6 +42,10 @@ _ANNOTATIONS = frozenset(
 """Keywords that never make a value invalid (``contentSchema`` is checked by the stream rules)."""
 
 
+_FORMAT_VERDICTS = 256
+"""Format verdicts kept per ``format`` keyword, by value."""
+
+
 class Unsupported(ValueError):
     """The schema uses a keyword this compiler does not check."""
 
@@ -239,8 +243,20 @@ def _pattern(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
 
 
 def _format(compiler: _Compiler, schema: Mapping[str, Any]) -> Check:
-    name, conforms = schema["format"], compiler.conforms
-    return lambda value: conforms(value, name)
+    # A task's polls repeat its timestamps and URLs: the verdicts are kept, a bounded few.
+    name, conforms, known = schema["format"], compiler.conforms, dict[str, bool]()
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, str):
+            return conforms(value, name)
+        verdict = known.get(value)
+        if verdict is None:
+            if len(known) >= _FORMAT_VERDICTS:
+                known.clear()
+            verdict = known[value] = conforms(value, name)
+        return verdict
+
+    return check
 
 
 def _examples(compiler: _Compiler, schema: Mapping[str, Any]) -> Check | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ._config import DEMO_KEY, MockConfig
@@ -62,7 +63,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the server until interrupted."""
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.replay is not None and not os.path.isfile(args.replay):
+        cli.error(f"--replay {args.replay}: no such file")
     import uvicorn
 
     from ._app import create_app
