@@ -394,14 +394,21 @@ class EventCheck:
         pass undecoded, the others as ``event`` checks them."""
         problems: list[Problem] = []
         fits = self._line_fits()
+        last = self._frames.last if fits is not None and self._frames else None
         for block in blocks:
+            # The frame that matched last, straight; then the others (which may change it).
+            if last is not None and last(block) is not None:
+                self.seen += 1
+                continue
             if fits is not None and fits(block):
                 self.seen += 1
+                last = self._frames.last if self._frames else None
                 continue
             event = _event(block)
             if event:
                 problems += self.event(event)
                 fits = self._line_fits()
+                last = self._frames.last if fits is not None and self._frames else None
         return problems
 
     def _line_fits(self) -> Callable[[bytes], bool] | None:

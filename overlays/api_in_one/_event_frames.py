@@ -50,18 +50,19 @@ class Frames:
         self.frames: list[Callable[[bytes], object]] = []
         """Each frame's ``fullmatch`` of a one-line SSE event (``data: ...``) as received."""
         self.misses = 0
-        self._last: Callable[[bytes], object] = lambda block: None
+        self.last: Callable[[bytes], object] = lambda block: None
+        """The ``fullmatch`` of the frame that matched last."""
         self._shapes: dict[tuple[str, ...], list[tuple[str, tuple[Any, ...] | None]]] = {}
         """The last event of each shape seen (its keys and structure), to learn frames from."""
 
     def fits(self, block: bytes) -> bool:
         """Whether the raw event ``block`` is a frame with other free values: the frame that
         matched last is tried first, as a stream sends runs of one shape."""
-        if self._last(block) is not None:
+        if self.last(block) is not None:
             return True
         for match in self.frames:
             if match(block) is not None:
-                self._last = match
+                self.last = match
                 return True
         return False
 
