@@ -3,10 +3,12 @@ drifts, sync and async; the record, the pointer, the rate-limited log line and c
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,8 +16,10 @@ import pytest
 from drift_scenario import TASK, Outcome, async_run_user_code, run_user_code
 
 from api_in_one import ApiInOneClient, ApiInOneError, APIResponseValidationError, aconnect, connect
-from api_in_one._answers import VALIDATE_VARIABLE
+from api_in_one._answers import MAX_CHECKED_BYTES, VALIDATE_VARIABLE
 from api_in_one._operations import of_kind, operation
+from api_in_one._recording import read_recording
+from api_in_one.conformance import check_recording
 from api_in_one.mock import DEMO_KEY, DRIFTS, MockConfig, RunningMock
 from api_in_one.mock._server import MockHost
 from api_in_one_client.api.tasks import get_task
@@ -235,3 +239,30 @@ def test_without_jsonschema_warn_checks_nothing_and_says_so_and_raise_refuses(
     said = [r for r in caplog.records if "not checked against the spec" in r.getMessage()]
     assert len(said) == 1
     assert said[0].levelno == logging.WARNING  # asked for by name, so a warning
+
+
+def _huge_compressed(request: httpx.Request) -> httpx.Response:
+    """A proxy's answer that inflates far past what is checked: 9 MiB of one JSON string."""
+    body = json.dumps({"code": 200, "message": "x" * (9 << 20), "data": {}}).encode()
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    return httpx.Response(200, content=gzip.compress(body), headers=headers)
+
+
+def test_an_answer_too_large_to_check_is_handed_on_unchecked(recordings: Path) -> None:
+    path = recordings / "large.jsonl"
+    http = httpx.Client(transport=httpx.MockTransport(_huge_compressed))
+    with connect(DEMO_KEY, httpx_client=http, validate="raise", record=path) as client:
+        answer = client.get_httpx_client().get("/tasks/t1")
+    assert len(answer.json()["message"]) == 9 << 20  # the whole answer, decoded once
+    assert len(client.drift) == 0
+    (recorded,) = read_recording(path)
+    assert recorded["response"]["omitted_bytes"] > MAX_CHECKED_BYTES
+    assert check_recording(path).counts()["skipped"] == 1
+
+
+@pytest.mark.anyio
+async def test_an_answer_too_large_to_check_is_handed_on_unchecked_async() -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(_huge_compressed))
+    async with aconnect(DEMO_KEY, httpx_client=http, validate="raise") as client:
+        answer = await client.get_async_httpx_client().get("/tasks/t1")
+    assert len(answer.json()["message"]) == 9 << 20

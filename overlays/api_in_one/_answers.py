@@ -55,6 +55,9 @@ VALIDATE_VARIABLE = "API_IN_ONE_VALIDATE"
 DEFAULT_MODE: ValidateMode = "warn"
 _MODES = ("off", "warn", "raise")
 _EXTRA = "pip install 'api-in-one[validate]'"
+MAX_CHECKED_BYTES = 8 << 20
+"""A body that decodes to more (8 MiB) is neither checked nor recorded: the layer never holds
+more of an answer than this, and the transport's own size cap judges the rest."""
 _LOG_EVERY = 60.0
 """After its first line, a mismatch at one place is logged at most once a minute."""
 
@@ -266,6 +269,8 @@ class Exchange:
     expected: Expectation | None = None
     stream_check: EventCheck | None = None
     recorded: bool = False
+    omitted: int | None = None
+    """The bytes read of a body too large to check, when it was."""
     media_type: str = ""
     streams: bool = False
     """An event stream: checked event by event as the caller reads it."""
@@ -287,6 +292,15 @@ class Exchange:
             self._found(found)
         elif found:
             self._count(found)
+
+    def too_large(self, size: int) -> bool:
+        """Whether ``size`` bytes of body read so far pass what is checked; if so, it is
+        recorded as omitted and handed on unchecked, for the transport's own size cap."""
+        if size <= MAX_CHECKED_BYTES:
+            return False
+        self.omitted = size
+        self._record(False)
+        return True
 
     def body(self, content: bytes) -> None:
         """Check and record a whole body."""
@@ -366,6 +380,7 @@ class Exchange:
             events=self.events if self.streams else None,
             complete=complete,
             drift=verdict,
+            omitted=self.omitted,
         )
 
 
@@ -453,6 +468,49 @@ class _AsyncCheckedStream(httpx.AsyncByteStream):
         self.events.exchange.ended(self.events.complete)
 
 
+def _decoded(response: httpx.Response, **body: Any) -> httpx.Response:
+    """The answer with its body as decoded here (``content=`` or ``stream=``): without the
+    ``Content-Encoding`` and ``Content-Length`` of the bytes that crossed the wire."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in {"content-encoding", "content-length"}
+    ]
+    return httpx.Response(
+        response.status_code, headers=headers, extensions=response.extensions, **body
+    )
+
+
+class _Remainder(httpx.SyncByteStream):
+    """A body too large to check: what was read of it, then the rest, decoded."""
+
+    def __init__(self, head: list[bytes], rest: Iterator[bytes], response: httpx.Response):
+        self.head, self.rest, self.response = head, rest, response
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.head
+        yield from self.rest
+
+    def close(self) -> None:
+        self.response.close()
+
+
+class _AsyncRemainder(httpx.AsyncByteStream):
+    """The async ``_Remainder``."""
+
+    def __init__(self, head: list[bytes], rest: AsyncIterator[bytes], response: httpx.Response):
+        self.head, self.rest, self.response = head, rest, response
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.head:
+            yield chunk
+        async for chunk in self.rest:
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+
 def _passed_on(
     response: httpx.Response, stream: httpx.SyncByteStream | httpx.AsyncByteStream
 ) -> httpx.Response:
@@ -481,11 +539,19 @@ class AnswerTransport(httpx.BaseTransport):
             if exchange.streams:
                 assert isinstance(response.stream, httpx.SyncByteStream)
                 return _passed_on(response, _CheckedStream(response.stream, exchange))
-            exchange.body(response.read())
+            head: list[bytes] = []
+            size = 0
+            chunks = response.iter_bytes()
+            for chunk in chunks:
+                head.append(chunk)
+                size += len(chunk)
+                if exchange.too_large(size):
+                    return _decoded(response, stream=_Remainder(head, chunks, response))
         except BaseException:
             response.close()
             raise
-        return response
+        exchange.body(b"".join(head))
+        return _decoded(response, content=b"".join(head))
 
     def close(self) -> None:
         """Close the wrapped transport."""
@@ -509,11 +575,19 @@ class AsyncAnswerTransport(httpx.AsyncBaseTransport):
             if exchange.streams:
                 assert isinstance(response.stream, httpx.AsyncByteStream)
                 return _passed_on(response, _AsyncCheckedStream(response.stream, exchange))
-            exchange.body(await response.aread())
+            head: list[bytes] = []
+            size = 0
+            chunks = response.aiter_bytes()
+            async for chunk in chunks:
+                head.append(chunk)
+                size += len(chunk)
+                if exchange.too_large(size):
+                    return _decoded(response, stream=_AsyncRemainder(head, chunks, response))
         except BaseException:
             await response.aclose()
             raise
-        return response
+        exchange.body(b"".join(head))
+        return _decoded(response, content=b"".join(head))
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""

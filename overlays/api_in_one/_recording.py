@@ -10,7 +10,8 @@ line per answer the server sent, retried ones included::
 
 A JSON body is kept as JSON, any other as ``text``; an event stream as its
 ``events`` (each ``{"data": "...", "event": ...}`` as sent) with ``complete``
-false when the caller stopped reading early. ``drift`` lists the problems
+false when the caller stopped reading early; a body too large to check only
+as ``omitted_bytes``. ``drift`` lists the problems
 found (``[]`` for a clean answer, null when answers were not checked). No
 request header is written, so ``Authorization`` never is; the key is
 replaced wherever else it might appear (an echoed body, say), and so are
@@ -68,6 +69,7 @@ class Recorder:
         events: list[dict[str, Any]] | None,
         complete: bool,
         drift: list[dict[str, str]] | None,
+        omitted: int | None = None,
     ) -> None:
         """Append one exchange (see the module for its fields)."""
         answer: dict[str, Any] = {
@@ -77,7 +79,9 @@ class Recorder:
                 for name, value in response.headers.items()
             },
         }
-        if events is not None:
+        if omitted is not None:
+            answer["omitted_bytes"] = omitted
+        elif events is not None:
             answer["events"], answer["complete"] = events, complete
         elif body is not None:
             answer |= _decoded(body, is_json(response) or not response.headers.get("content-type"))
