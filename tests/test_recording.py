@@ -25,6 +25,8 @@ from api_in_one.mock.__main__ import parser as mock_parser
 from api_in_one.mock._server import MockHost
 
 _MODEL = TASK.model(TASK_BODY)
+UNPACED: dict[str, Any] = {"requests_per_minute": None}
+"""The client's own budget off: the mock's limit is far above what a test sends."""
 STEP = (_MODEL.mock_seconds if _MODEL else DEFAULT_MOCK_SECONDS) / 3
 """Clock seconds between polls: a task is seen pending, running, then finished."""
 
@@ -60,7 +62,9 @@ def test_replay_gives_the_same_user_code_the_recorded_answers(
 ) -> None:
     path = recordings / "exchanges.jsonl"
     mock = _recording_mock(mount, clock)
-    with connect(DEMO_KEY, base_url=mock.base_url, record=path, validate="warn") as client:
+    with connect(
+        DEMO_KEY, **UNPACED, base_url=mock.base_url, record=path, validate="warn"
+    ) as client:
         recorded = run_user_code(client, _advance(clock))
     assert recorded.statuses[0] != recorded.statuses[-1] == "SUCCESS"
     assert len(set(recorded.statuses)) >= 3  # pending, IN_PROGRESS, SUCCESS
@@ -70,7 +74,7 @@ def test_replay_gives_the_same_user_code_the_recorded_answers(
     assert exchanges[-1]["response"]["events"][-1] == {"data": "[DONE]"}
 
     replaying = _replaying_mock(mount, path)
-    with connect(DEMO_KEY, base_url=replaying.base_url, validate="raise") as client:
+    with connect(DEMO_KEY, **UNPACED, base_url=replaying.base_url, validate="raise") as client:
         replayed = run_user_code(client)
     assert replayed.seen() == recorded.seen()
     assert len(client.drift) == 0
@@ -82,10 +86,10 @@ async def test_replay_gives_the_same_answers_async(
 ) -> None:
     path = recordings / "exchanges.jsonl"
     mock = _recording_mock(mount, clock)
-    async with aconnect(DEMO_KEY, base_url=mock.base_url, record=path) as client:
+    async with aconnect(DEMO_KEY, **UNPACED, base_url=mock.base_url, record=path) as client:
         recorded = await async_run_user_code(client, _advance(clock))
     replaying = _replaying_mock(mount, path)
-    async with aconnect(DEMO_KEY, base_url=replaying.base_url) as client:
+    async with aconnect(DEMO_KEY, **UNPACED, base_url=replaying.base_url) as client:
         replayed = await async_run_user_code(client)
     assert replayed.seen() == recorded.seen()
     assert recorded.statuses[-1] == "SUCCESS"
@@ -98,11 +102,11 @@ def test_matching_ignores_volatile_fields_and_the_rest_falls_back_to_the_mock(
     path = recordings / "exchanges.jsonl"
     mock = _recording_mock(mount, clock)
     create = f"{TASK.path}"
-    with connect(DEMO_KEY, base_url=mock.base_url, record=path) as client:
+    with connect(DEMO_KEY, **UNPACED, base_url=mock.base_url, record=path) as client:
         http = client.get_httpx_client()
         first = http.post(create, json={**TASK_BODY, "seed": 1}).json()
     replaying = mount(MockConfig(clock=Clock(), replay=path, seed=1))  # other task ids
-    with connect(DEMO_KEY, base_url=replaying.base_url) as client:
+    with connect(DEMO_KEY, **UNPACED, base_url=replaying.base_url) as client:
         http = client.get_httpx_client()
         # Another seed, keys in another order: the recorded answer.
         reordered = dict(reversed(list({**TASK_BODY, "seed": 2}.items())))
@@ -117,7 +121,9 @@ def _drifted_and_clean(mount: Any, clock: Clock, recordings: Path) -> tuple[Path
     drifted, clean = recordings / "drifted.jsonl", recordings / "clean.jsonl"
     for path, drift in ((drifted, frozenset({"unknown-status"})), (clean, frozenset())):
         mock = _recording_mock(mount, clock, drift)
-        with connect(DEMO_KEY, base_url=mock.base_url, record=path, validate="warn") as client:
+        with connect(
+            DEMO_KEY, **UNPACED, base_url=mock.base_url, record=path, validate="warn"
+        ) as client:
             run_user_code(client, _advance(clock))
     return drifted, clean
 
