@@ -15,10 +15,20 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The demo needs only the cli and mock extras (a few seconds); make test adds the rest.
+DEMO_STAMP := $(VENV)/.installed-demo
+
+$(DEMO_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing api-in-one with the cli and mock extras into $(VENV):"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[cli,mock]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP)
+	@echo "Installing the development tools into $(VENV) (a minute or so):"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,mock,cli,bench]'
+	$(BIN)/pyright --version >/dev/null  # fetch pyright's npm package now, not mid-test
 	touch $(STAMP)
 
 generate: $(STAMP)
@@ -39,9 +49,10 @@ lint: $(STAMP)
 test: $(STAMP) check-generated lint system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
-.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak
+.PHONY: mock contract-long demo docs system-packages prism-check bench changes release-baseline soak compat
+.PHONY: dist dist-check
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/aio demo
 
 mock: $(STAMP)
@@ -53,6 +64,30 @@ contract-long: $(STAMP)
 # Batches under killed runs, four Redis workers and a credit cap (a few minutes; CI runs it).
 soak: $(STAMP) system-packages
 	$(PY) scripts/soak.py
+
+# Real OpenAI-compatible libraries (compat/requirements.txt, pinned) against the mock, each in
+# its own .venv-compat so make test stays light; the mock runs from .venv. CI runs it.
+COMPAT_VENV := .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.installed
+
+$(COMPAT_STAMP): compat/requirements.txt
+	rm -rf $(COMPAT_VENV)
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -r compat/requirements.txt
+	touch $(COMPAT_STAMP)
+
+compat: $(STAMP) $(COMPAT_STAMP)
+	cd compat && AIO_MOCK_PYTHON=$(CURDIR)/$(PY) ../$(COMPAT_VENV)/bin/python -m pytest -q
+
+# The wheel and the sdist, in dist/.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/hatchling build -d dist
+
+# The wheel installed in a fresh venv outside the checkout: missing-extra messages, the
+# quick start against the mock, the pytest plugin (about a minute; .ci/run runs it).
+dist-check: dist
+	$(PY) scripts/dist_check.py dist
 
 # Part of make test too; tests/test_prism_check.py proves it fails on a spec the mock breaks.
 prism-check: $(STAMP)

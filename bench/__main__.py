@@ -9,11 +9,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import _batch, _build, _journal, _overhead, _stream, _validation
+from . import _batch, _build, _journal, _overhead, _startup, _stream, _validation
 from ._report import Figure, table, write_results
 from ._servers import loopback_server
 
-PARTS = ("stream", "overhead", "validate", "batch", "journal", "generate")
+PARTS = ("stream", "overhead", "validate", "batch", "journal", "startup", "generate")
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         figures += _batch.run(run.rounds, run.batch_tasks, run.batch_scale)
     if "journal" in args.only:
         figures += _journal.run(run.rounds, run.journal_creates, run.journal_lines)
+    if "startup" in args.only:
+        figures += _startup.run(run.rounds)
     if "generate" in args.only:
         timings["generate --check"] = _build.generate_seconds(run.generate_runs)
     if args.with_test_time:

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import statistics
 import tempfile
@@ -33,7 +32,6 @@ from api_in_one._operations import operation
 from api_in_one.batch._files import read_batch
 from api_in_one.batch._runner import _Run
 from api_in_one.mock import DEMO_KEY, MockConfig, serve
-from api_in_one_client import models
 
 from ._report import Figure, Target
 from ._rounds import Stopwatch, Timing, Workload, interleave
@@ -53,8 +51,6 @@ def _write_input(path: Path, count: int, start: int = 0) -> None:
 
 
 def _baseline(client: Any, folder: Path, creates: int) -> Workload:
-    module = importlib.import_module(_FACTS.module)
-    model_class = getattr(models, _FACTS.request_schema or "")
     source = folder / "plain.jsonl"
     _write_input(source, creates)
     lines = list(read_batch(source))
@@ -62,7 +58,7 @@ def _baseline(client: Any, folder: Path, creates: int) -> Workload:
     def run() -> Timing:
         with Stopwatch() as watch:
             for line in lines:
-                module.sync(client=client, body=model_class.from_dict(line.body))
+                _FACTS.call(line.body).sync(client)
         return watch.timing
 
     return run
@@ -91,10 +87,9 @@ def _journaled(client: Any, folder: Path, creates: int) -> Workload:
         )
         with Stopwatch() as watch:
             for record in records:
-                prepared = batch.prepare(record)
-                assert prepared is not None
-                module, model = prepared
-                batch.created(record, module.sync(client=client, body=model))
+                call = batch.prepare(record)
+                assert call is not None
+                batch.created(record, call.sync(client))
         journal.close()
         return watch.timing
 
@@ -195,8 +190,6 @@ def _journaled_growth(folder: Path, lines: int) -> float:
 
 def _in_memory_growth(lines: int) -> float:
     """The same for a script without a journal: create all, then ``wait_for_tasks``."""
-    module = importlib.import_module(_FACTS.module)
-    model_class = getattr(models, _FACTS.request_schema or "")
     with _gateway_client() as client:
         tracemalloc.start()
         try:
@@ -205,8 +198,8 @@ def _in_memory_growth(lines: int) -> float:
             for i in range(lines):
                 if i == lines // 10:
                     early = tracemalloc.get_traced_memory()[0]
-                body = model_class.from_dict({"model": _MODEL, "prompt": f"a bench {i}"})
-                created.append(module.sync(client=client, body=body))
+                body = {"model": _MODEL, "prompt": f"a bench {i}"}
+                created.append(_FACTS.call(body).sync(client))
             tasks = wait_for_tasks(client, created, poll_interval=0.001)
             end = tracemalloc.get_traced_memory()[0]
         finally:

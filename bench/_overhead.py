@@ -3,7 +3,10 @@
 Both sides ask one loopback server for the same task (the spec's example
 answer, prebuilt) with the rate budget off, so the difference is what the
 SDK adds on top of httpx: the retry transport, typed errors and the
-generated parsing into ``TaskStatusResponse``.
+generated parsing into ``TaskStatusResponse``. A third figure sets the
+resource call (``client.tasks.get_task``) against the generated function it
+wraps (``get_task.sync``) on the same client: the layer should add nothing
+measurable.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from api_in_one import ApiInOneClient, aconnect, connect
+from api_in_one import ApiInOneClient, SyncApiInOneClient, aconnect, connect
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import TaskStatusResponse
 
@@ -27,6 +30,7 @@ __all__ = ["CONCURRENCY", "run"]
 CONCURRENCY = 16
 """Requests in flight at once in the async benchmark."""
 _TARGET = Target(">=", 0.9)
+_RESOURCE_TARGET = Target(">=", 0.97)
 _NAME = "task status"
 """The figures' label of the generated call that reads a task."""
 
@@ -51,6 +55,34 @@ def _sdk_sync(client: ApiInOneClient, requests: int) -> Workload:
         return watch.timing
 
     return run
+
+
+def _functional(client: ApiInOneClient, requests: int) -> Workload:
+    def run() -> Timing:
+        with Stopwatch() as watch:
+            for _ in range(requests):
+                get_task.sync(TASK_ID, client=client)
+        return watch.timing
+
+    return run
+
+
+def _resource(client: SyncApiInOneClient, requests: int) -> Workload:
+    def run() -> Timing:
+        with Stopwatch() as watch:
+            for _ in range(requests):
+                client.tasks.get_task(TASK_ID)
+        return watch.timing
+
+    return run
+
+
+def _resource_pairs(api: str, rounds: int, requests: int) -> Pairs:
+    with connect(KEY, base_url=api, requests_per_minute=None) as client:
+        pairs = interleave(
+            _functional(client, requests), {"resource": _resource(client, requests)}, rounds
+        )
+    return pairs["resource"]
 
 
 def _concurrently(
@@ -115,6 +147,7 @@ def run(root: str, rounds: int, requests: int) -> list[Figure]:
     api = f"{root}/api/v1"
     sync = _sync_pairs(api, rounds, requests)
     concurrent = _async_pairs(api, rounds, requests)
+    resource = _resource_pairs(api, rounds, requests)
     group, note, per = (
         "Request overhead",
         f"{_NAME} with requests_per_minute=None.",
@@ -140,5 +173,15 @@ def run(root: str, rounds: int, requests: int) -> list[Figure]:
             per,
             _TARGET,
             f"aconnect(); {note}",
+        ),
+        timed_figure(
+            "overhead.sync.resource_get_task",
+            group,
+            "client.tasks.get_task, sync, sequential",
+            "get_task.sync (the generated function it wraps)",
+            resource,
+            per,
+            _RESOURCE_TARGET,
+            f"connect(), both sides; {note}",
         ),
     ]

@@ -30,7 +30,7 @@ from api_in_one._spec import load_spec
 from api_in_one.mock._server import listening_socket
 
 from ._build import ROOT
-from ._shapes import SHAPES, events
+from ._shapes import SHAPES, body
 
 __all__ = ["CHAT_PATH", "KEY", "TASK_ID", "TASK_PATH", "loopback_server", "sse_body", "task_body"]
 
@@ -43,7 +43,7 @@ _WRITE = 256 * 1024
 
 def sse_body(shape: str, chunks: int) -> bytes:
     """The SSE chat stream of ``chunks`` events of ``shape``, then ``[DONE]``."""
-    return events(SHAPES[shape](chunks))
+    return body(shape, chunks)
 
 
 def _succeeded() -> dict[str, Any]:

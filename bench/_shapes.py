@@ -4,18 +4,21 @@ Each shape is a function from a chunk count to the SSE body a server of
 that kind would send: a role chunk, text chunks, a finishing chunk, usage,
 then ``data: [DONE]``. The decoder must be as fast on each of them as on
 the mock's own; tests/test_streaming.py checks that every shape decodes to
-what the generated ``from_dict`` builds.
+what the generated ``from_dict`` builds. Most shapes are written compactly;
+``ascii-escapes`` is written by ``json.dumps`` with its default separators
+and ASCII escapes (``body`` writes each shape its server's way).
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from typing import Any
 
 from api_in_one._operations import of_kind
 
-__all__ = ["SHAPES", "events"]
+__all__ = ["SHAPES", "body", "events"]
 
 _MODEL = str(of_kind("chat").default_model)
 """The gateway's chat model, which the mock's chunks name."""
@@ -159,6 +162,64 @@ def _extra_keys(chunks: int) -> list[dict[str, Any]]:
     ]
 
 
+def _numbered_proxy(chunks: int) -> list[dict[str, Any]]:
+    """A proxy that numbers its chunks: the id changes every chunk, ``created`` every 50."""
+    return [
+        {
+            **chunk,
+            "id": f"chatcmpl-proxy-{index}",
+            "created": _CREATED + index // 50,
+        }
+        for index, chunk in enumerate(_mock(chunks))
+    ]
+
+
+def _shuffled(value: Any, order: random.Random) -> Any:
+    if isinstance(value, dict):
+        keys = list(value)
+        order.shuffle(keys)
+        return {key: _shuffled(value[key], order) for key in keys}
+    if isinstance(value, list):
+        return [_shuffled(item, order) for item in value]
+    return value
+
+
+def _shuffled_keys(chunks: int) -> list[dict[str, Any]]:
+    """OpenAI's chunks with the keys of every object in a different order in every chunk."""
+    order = random.Random(7)
+    return [_shuffled(chunk, order) for chunk in _openai(chunks)]
+
+
+_UNICODE_WORDS = (
+    " café",
+    " naïve",
+    " 日本語",
+    " Ωmega",
+    " 🌊 wave",
+    " “quoted”",
+    " tab\t",
+    " ünïcode",
+)
+
+
+def _ascii_escapes(chunks: int) -> list[dict[str, Any]]:
+    """Text beyond ASCII, which ``json.dumps`` defaults write as ``\\uXXXX`` escapes."""
+    payloads = _mock(chunks)
+    for index, chunk in enumerate(payloads[1:-2]):
+        chunk["choices"][0]["delta"]["content"] = _UNICODE_WORDS[index % len(_UNICODE_WORDS)]
+    return payloads
+
+
+def _shape_change(chunks: int) -> list[dict[str, Any]]:
+    """A reasoning model: reasoning deltas, then content deltas, then the finish and usage."""
+    payloads = _openai(chunks)
+    reasoning = (len(payloads) - 3) // 2
+    for chunk in payloads[1 : 1 + reasoning]:
+        delta = chunk["choices"][0]["delta"]
+        delta["reasoning_content"] = delta.pop("content")
+    return payloads
+
+
 SHAPES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
     "mock": _mock,
     "openai": _openai,
@@ -166,11 +227,24 @@ SHAPES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
     "changing-ids": _changing_ids,
     "tool-calls": _tool_calls,
     "extra-keys": _extra_keys,
+    "numbered-proxy": _numbered_proxy,
+    "shuffled-keys": _shuffled_keys,
+    "ascii-escapes": _ascii_escapes,
+    "shape-change": _shape_change,
 }
 """Each shape's chunk payloads for a chunk count; names as the benchmark ids use them."""
 
 
-def events(payloads: list[dict[str, Any]]) -> bytes:
-    """The SSE body of ``payloads``: one compact ``data:`` line each, then ``[DONE]``."""
-    lines = [b"data: " + json.dumps(p, separators=(",", ":")).encode() + b"\n\n" for p in payloads]
+def events(payloads: list[dict[str, Any]], *, compact: bool = True) -> bytes:
+    """The SSE body of ``payloads``: one ``data:`` line each, then ``[DONE]``.
+
+    Compact JSON, or ``json.dumps``'s defaults: ``", "`` and ``": "`` and ASCII escapes.
+    """
+    separators = (",", ":") if compact else None
+    lines = [b"data: " + json.dumps(p, separators=separators).encode() + b"\n\n" for p in payloads]
     return b"".join([*lines, b"data: [DONE]\n\n"])
+
+
+def body(shape: str, chunks: int) -> bytes:
+    """The SSE body a server of ``shape`` sends for ``chunks`` chunks."""
+    return events(SHAPES[shape](chunks), compact=shape != "ascii-escapes")

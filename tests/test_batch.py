@@ -85,7 +85,7 @@ def test_each_line_is_created_once_and_the_output_follows_the_input(
     source = _input(tmp_path, 7)
     journal, out = tmp_path / "journal.sqlite", tmp_path / "out.jsonl"
     report = run_batch(fast_client, source, journal, out=out, poll_interval=POLL)
-    assert report.succeeded
+    assert report.all_done
     assert not report.stopped
     rows = _output(out)
     assert [row["custom_id"] for row in rows] == [f"line-{i:03}" for i in range(7)]
@@ -97,11 +97,13 @@ def test_each_line_is_created_once_and_the_output_follows_the_input(
     assert first["results"][0].endswith(".png")
     assert first["error"] is None
     assert rows[2]["credits"] == SPEECH
-    assert report.summary.spent == 5 * FLUX + 2 * SPEECH
-    # Running it again resumes: everything is done, nothing is sent.
+    assert report.summary.spent == report.spent_by_run == 5 * FLUX + 2 * SPEECH
+    # Running it again resumes: everything is done, nothing is sent, nothing spent by it.
     received = aio_mock.state.stats.received
     again = run_batch(fast_client, source, journal, out=out, poll_interval=POLL)
-    assert again.succeeded
+    assert again.all_done
+    assert again.succeeded  # the 0.2 name of all_done
+    assert (again.spent_by_run, again.summary.spent) == (0, report.summary.spent)
     assert aio_mock.state.stats.received == received
     assert _output(out) == rows
     assert set(_tasks_per_line(aio_mock).values()) == {1}
@@ -115,7 +117,7 @@ def test_a_create_without_an_answer_is_unknown_and_never_sent_again_on_its_own(
     aio_mock.state.faults.drop_connections = 1  # the first create: the answer never comes
     aio_mock.state.faults.error_after_processing = 1  # the second: created, then 500
     report = run_batch(fast_client, source, journal, out=out, poll_interval=POLL)
-    assert not report.succeeded
+    assert not report.all_done
     assert report.summary.count("unknown") == 2
     assert report.summary.at_risk == 2 * FLUX
     rows = _output(out)
@@ -128,7 +130,7 @@ def test_a_create_without_an_answer_is_unknown_and_never_sent_again_on_its_own(
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 3
     # Sending them again is the user's explicit choice.
     resent = run_batch(fast_client, source, journal, resend_unknown=True, poll_interval=POLL)
-    assert resent.succeeded
+    assert resent.all_done
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 5
 
 
@@ -401,7 +403,7 @@ def test_openai_batch_lines_name_their_operation_by_method_and_url(
     [line] = read_batch(source)
     assert line.operation == "createImageGeneration"
     report = run_batch(fast_client, source, tmp_path / "j.sqlite", poll_interval=POLL)
-    assert report.succeeded
+    assert report.all_done
     chat = {"custom_id": "c", "method": "POST", "url": "/v1/chat/completions", "body": {}}
     source.write_text(json.dumps(chat) + "\n")
     with pytest.raises(BatchInputError, match="does not create a task"):

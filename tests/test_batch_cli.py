@@ -52,7 +52,16 @@ def test_exit_0_when_every_line_succeeded_and_status_summarises(
     journal, out = tmp_path / "j.sqlite", tmp_path / "out.jsonl"
     assert _aio(aio_mock, "batch", "run", source, "--journal", journal, "--out", out) == 0
     assert [json.loads(line)["status"] for line in out.read_text().splitlines()] == ["done"] * 3
-    capsys.readouterr()
+    # Not a terminal: a plain line at the start and as lines end, then the summary.
+    printed = capsys.readouterr().out
+    lines = printed.splitlines()
+    assert lines[0].startswith("batch  starting")
+    assert lines[1].startswith("batch  0/3  0 done")
+    assert [line.split()[1] for line in lines if line.startswith("batch ")][-1] == "3/3"
+    assert f"{3 * FLUX:g} credits spent by this run, {3 * FLUX:g} in all" in printed
+    # A resume with nothing left to send spent nothing itself.
+    assert _aio(aio_mock, "batch", "run", source, "--journal", journal, "--out", out) == 0
+    assert f"0 credits spent by this run, {3 * FLUX:g} in all" in capsys.readouterr().out
     assert _aio(aio_mock, "batch", "status", "--journal", journal, "--json") == 0
     status = json.loads(capsys.readouterr().out)
     assert status["states"] == {"done": 3}
@@ -155,7 +164,7 @@ def test_a_stopped_run_records_its_creates_and_leaves_nothing_unknown(
         assert report.summary.unfinished == 3
         assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 4  # one claim: all were sent
         again = run_batch(client, source, journal, poll_interval=0.02)
-    assert again.succeeded
+    assert again.all_done
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 4
 
 
@@ -183,7 +192,7 @@ async def test_a_cancelled_async_run_records_the_create_in_flight(
             await runs[0]
         assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 1
         report = await async_run_batch(client, source, journal, poll_interval=0.02)
-    assert report.succeeded
+    assert report.all_done
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 3
 
 

@@ -13,7 +13,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READERS = ("sync.stream_chat", "sync.until_done", "async.stream_chat")
-SHAPES = ("mock", "openai", "gemini-compat", "changing-ids", "tool-calls", "extra-keys")
+SHAPES = (
+    "mock",
+    "openai",
+    "gemini-compat",
+    "changing-ids",
+    "tool-calls",
+    "extra-keys",
+    "numbered-proxy",
+    "shuffled-keys",
+    "ascii-escapes",
+    "shape-change",
+)
 IDS = {
     *(f"stream.{reader}.{shape}" for reader in READERS for shape in SHAPES),
     "stream.sync.httpx_sse",
@@ -22,11 +33,15 @@ IDS = {
     "overhead.async.get_task",
     "validate.sync.get_task",
     "validate.sync.stream_chat",
+    "overhead.sync.resource_get_task",
     "batch.rate_limited",
     "batch.requests",
     "batch.lag",
     "journal.create_cost",
     "journal.memory",
+    "startup.aio_help",
+    "startup.aio_image_help",
+    "startup.user_tests",
 }
 
 

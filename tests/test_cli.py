@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
-from api_in_one._operations import of_kind
+from api_in_one._operations import of_kind, operation
 from api_in_one._spec import load_spec
 from api_in_one.cli import main
-from api_in_one.cli._demo import CHEAP_TASKS
 from api_in_one.cli._options import Command, create_commands
+from api_in_one.cli._tour import CHEAP_TASKS
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
 POOR_KEY = "aio_poor_key"
@@ -170,7 +171,9 @@ def test_chat_streams_the_same_reply_it_gives_whole(capsys: pytest.CaptureFixtur
             "invalid choice",
         ),
         (["image", "--model", "flux-2", "--prompt", "A fox", "--seed", "many"], "invalid int"),
-        (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unrecognized"),
+        (["video", "--model", "kling-3", "--prompt", "Waves", "--bogus"], "unknown flag --bogus"),
+        # Unknown before missing: a misspelt flag is named with its fix, not as a missing one.
+        (["image", "--model", "flux-2", "--promt", "A fox"], "did you mean --prompt?"),
         (["chat"], "the following arguments are required: message"),
         (["teleport"], "invalid choice"),
     ],
@@ -194,6 +197,80 @@ def test_a_missing_key_is_a_usage_error_naming_the_variable(
     code, _, err = run(capsys, "task", "get", "n1")
     assert code == 2
     assert "API_IN_ONE_API_KEY" in err
+    # The fix in the command line's words: its flag, not connect()'s keyword argument.
+    assert "--api-key" in err
+    assert "api_key=" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind", "status", "words"),
+    [
+        (["image", "--model", "flux-3", "--prompt", "A red fox"], "NotFoundError", 404, "flux-2"),
+        (["image", "--model", "flux-2"], "UsageError", None, "--prompt"),
+        (["image", "--model", "flux-2", "--promt", "A fox"], "UsageError", None, "--prompt"),
+    ],
+)
+def test_json_errors_are_one_json_object_on_stderr(
+    capsys: pytest.CaptureFixture[str], argv: list[str], kind: str, status: int | None, words: str
+) -> None:
+    code, out, err = run(capsys, "--json", *argv)
+    assert code == (1 if status else 2)
+    assert out == ""
+    error = json.loads(err)
+    assert set(error) == {"type", "status", "message", "request_id"}
+    assert (error["type"], error["status"]) == (kind, status)
+    assert words in error["message"]
+    if status:
+        assert error["request_id"].startswith("req_")
+
+
+def test_an_unknown_model_names_the_known_ones_and_the_closest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "image", "--model", "flux-3", "--prompt", "A red fox")
+    assert code == 1
+    assert "the closest is flux-2" in err
+    assert all(model in err for model in operation("image").models)
+
+
+def test_a_base_url_without_the_api_prefix_gets_the_base_url_to_try(
+    capsys: pytest.CaptureFixture[str], aio_mock: RunningMock
+) -> None:
+    root = aio_mock.base_url.removesuffix("/api/v1")
+    code, _, err = run(
+        capsys, "--base-url", root, "image", "--model", "flux-2", "--prompt", "A red fox"
+    )
+    assert code == 1
+    assert f"Try --base-url {aio_mock.base_url}" in err
+
+
+def test_wait_shows_the_task_id_at_once_then_each_status_in_a_log(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not a terminal (captured): plain lines, the first before any poll is answered."""
+    code, out, _ = run(capsys, "image", "--model", "flux-2", "--prompt", "A red fox", "--wait")
+    assert code == 0
+    lines = out.splitlines()
+    task_id = lines[0].split()[0]
+    assert lines[0].split()[1:] == ["submitted", "0.0", "s"]
+    statuses = [line.split()[1] for line in lines[1:] if line.startswith(task_id)]
+    assert statuses[-1] == "SUCCESS"
+    assert lines[-2].startswith("✓ ") or lines[-1].startswith("  result")
+
+
+def test_a_value_that_starts_with_a_dash_is_no_unknown_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "chat", "- a list item, please", "--no-stream")
+    assert (code, err) == (0, "")
+    assert "a list item" in out
+
+
+def test_version_is_the_installed_one(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    code, out, _ = run(capsys, "--version")
+    assert (code, out) == (0, f"aio {version('api-in-one')}\n")
 
 
 @pytest.mark.parametrize(
@@ -261,6 +338,16 @@ def test_aio_mock_serves_the_gateway(served_mock: str) -> None:
         for _ in range(2)
     ]
     assert statuses == [200, 402]
+
+
+def test_a_taken_port_suggests_port_0(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code, _, err = run(capsys, "mock", "--port", str(taken.getsockname()[1]))
+    assert code == 2
+    assert err.endswith("is in use: pass --port 0 for a free one\n")
+    assert "Traceback" not in err
 
 
 def test_aio_mock_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -258,7 +258,7 @@ def test_task_id_of_rejects_what_holds_no_id() -> None:
 
 
 def test_exports_are_exactly_the_documented_public_names() -> None:
-    public = {name for name in vars(api_in_one) if not name.startswith("_")}
+    public = {name for name in dir(api_in_one) if not name.startswith("_")}
     modules = {name for name in public if inspect.ismodule(getattr(api_in_one, name))}
     assert set(api_in_one.__all__) == public - modules
     assert api_in_one.__all__ == sorted(api_in_one.__all__, key=lambda n: (not n.isupper(), n))

@@ -275,13 +275,20 @@ def minute_mock() -> Iterator[RunningMock]:
         yield running
 
 
-def test_cli_exit_codes_and_report_files(minute_mock: RunningMock, tmp_path: Path) -> None:
+def test_cli_exit_codes_and_report_files(
+    minute_mock: RunningMock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     mock = minute_mock
     common = ["--base-url", mock.base_url, "--api-key", DEMO_KEY, "--max-credits", "0"]
     common += ["--requests-per-minute", "6000"]
 
     assert main(["conformance", *common, "--report", str(tmp_path / "clean")]) == 0
     report = json.loads((tmp_path / "clean" / "conformance.json").read_text())
+    # A line per check as it ends, then the summary: a long run shows progress in a log.
+    lines = capsys.readouterr().out.splitlines()
+    checks = sum(report["outcomes"].values())
+    assert all(line.split()[0] in {"pass", "drift", "skipped"} for line in lines[:checks])
+    assert lines[checks].startswith(f"{report['outcomes']['pass']} passed")
     assert report["outcomes"]["drift"] == 0
     assert report["credits_spent"] == 0
     assert "Credits spent: 0 of at most 0" in (tmp_path / "clean" / "conformance.md").read_text()

@@ -184,3 +184,33 @@ async def test_an_expired_result_url_is_fetched_again_async(
     expired = _task(task.task_id, [task.response[0].replace(".png", "")])
     [path] = await async_download_results(aio_async_client, expired, tmp_path)
     assert path.name == f"{task.task_id}-0.png"
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Umask 022, a common default; the test's own process umask is restored after."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask")
+def test_downloads_follow_the_umask_as_any_created_file(
+    aio_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
+) -> None:
+    [path] = download_results(aio_client, _task("n4", [_image_url(aio_mock)]), tmp_path)
+    assert path.stat().st_mode & 0o777 == 0o644
+    os.umask(0o077)
+    [private] = download_results(aio_client, _task("n5", [_image_url(aio_mock)]), tmp_path)
+    assert private.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("umask")
+async def test_async_downloads_follow_the_umask(
+    aio_async_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
+) -> None:
+    [path] = await async_download_results(
+        aio_async_client, _task("n6", [_image_url(aio_mock)]), tmp_path
+    )
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -12,6 +12,7 @@ from starlette.types import Receive, Scope, Send
 
 import api_in_one as aio
 from api_in_one import aconnect, connect
+from api_in_one._operations import operation
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 from api_in_one.mock._server import _serving
 from api_in_one_client.api.images import create_image_generation
@@ -489,3 +490,36 @@ async def test_a_task_error_quotes_the_id_the_client_sent_async(
         with pytest.raises(aio.TaskFailedError) as raised:
             await aio.async_wait_for_task(client, "n1_quiet", poll_interval=0.01)
     assert raised.value.request_id == gateway.sent[-1]
+
+
+UNKNOWN_MODEL = ImageGenerationRequest(model="flux-3", prompt="A red fox")
+
+
+def test_an_unknown_model_lists_the_operations_models_and_the_closest(
+    aio_client: aio.ApiInOneClient,
+) -> None:
+    with pytest.raises(aio.NotFoundError) as missing:
+        create_image_generation.sync(client=aio_client, body=UNKNOWN_MODEL)
+    known = ", ".join(operation("image").models)
+    assert f"it knows {known}; the closest is flux-2." in missing.value.message
+    assert "task id" not in missing.value.message
+
+
+@pytest.mark.anyio
+async def test_an_unknown_model_lists_the_models_async(
+    aio_async_client: aio.ApiInOneClient,
+) -> None:
+    with pytest.raises(aio.NotFoundError, match="the closest is flux-2"):
+        await create_image_generation.asyncio(client=aio_async_client, body=UNKNOWN_MODEL)
+
+
+def test_a_base_url_without_the_api_path_gets_the_one_to_try(aio_mock: RunningMock) -> None:
+    root = aio_mock.base_url.removesuffix("/api/v1")
+    with connect(DEMO_KEY, base_url=root) as client, pytest.raises(aio.NotFoundError) as off:
+        get_task.sync("n1", client=client)
+    assert f"Try base_url={aio_mock.base_url} (or API_IN_ONE_BASE_URL)" in off.value.message
+
+
+def test_an_unknown_task_is_a_task_id_to_check(aio_client: aio.ApiInOneClient) -> None:
+    with pytest.raises(aio.NotFoundError, match="Check the task id: it comes from the create"):
+        get_task.sync("n404", client=aio_client)

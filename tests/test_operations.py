@@ -18,6 +18,7 @@ from api_in_one._operations import (
     of_kind,
     operation,
     operations,
+    routes,
 )
 
 SPEC: dict[str, Any] = {
@@ -120,3 +121,32 @@ def test_an_unknown_name_lists_the_known_ones() -> None:
         operation("teleport", SPEC)
     with pytest.raises(KeyError, match="0 operations of kind 'chat'"):
         of_kind("chat", SPEC)
+
+
+def test_paths_are_matched_to_templates_under_any_prefix() -> None:
+    spec = copy.deepcopy(SPEC)
+    spec["paths"]["/things/latest"] = {"get": {"operationId": "latestThing"}}
+    matcher = routes(spec)
+    found = matcher.match("/api/v2/things/t1")
+    assert found is not None
+    assert (found.template, dict(found.parameters)) == ("/things/{id}", {"id": "t1"})
+    assert found.by_method["GET"].operation_id == "getThing"
+    latest = matcher.match("/things/latest")  # a literal path wins over a template
+    assert latest is not None
+    assert latest.by_method["GET"].operation_id == "latestThing"
+    assert matcher.match("/api/v2/things/t1", under_prefix=False) is None
+    assert matcher.match("/things/t1", under_prefix=False) is not None
+    for elsewhere in ["/things/t1/parts", "/morethings", "/api/things/"]:
+        assert matcher.match(elsewhere) is None, elsewhere
+
+
+def test_a_call_is_built_from_an_operation_and_a_body() -> None:
+    image = next(facts for facts in operations() if facts.creates_task and facts.examples)
+    example = dict(next(iter(image.examples.values())))
+    call = image.call(example)
+    assert call.module.__name__ == image.module
+    assert call.arguments["body"].to_dict() == example
+    status = of_kind("task-status").call(task_id="n1abc")
+    assert dict(status.arguments) == {"task_id": "n1abc"}
+    with pytest.raises(KeyError):
+        image.call({})  # the request model's from_dict refuses a body missing its fields

@@ -31,6 +31,9 @@ class Polling(TypedDict):
 
 
 FAST: Polling = {"poll_interval": 0.01, "max_poll_interval": 0.05}
+"""In seconds, for clients made here with connect()."""
+MOCK_FAST: Polling = {"poll_interval": 1.0, "max_poll_interval": 5.0}
+"""The same on the mock's clock (time_scale 0.01), for the plugin's clients, which wait on it."""
 
 
 @pytest.fixture
@@ -59,7 +62,7 @@ async def _acreate(client: ApiInOneClient, model: str = "flux-2") -> TaskCreated
 def test_wait_returns_the_finished_task_and_reports_progress(aio_client: ApiInOneClient) -> None:
     seen: list[str] = []
     task = wait_for_task(
-        aio_client, _create(aio_client), on_progress=lambda t: seen.append(t.status), **FAST
+        aio_client, _create(aio_client), on_progress=lambda t: seen.append(t.status), **MOCK_FAST
     )
     assert task.status == "SUCCESS"
     assert isinstance(task.response, list)
@@ -74,7 +77,7 @@ def test_failed_task_raises_with_its_reason(
     aio_mock.state.faults.fail_next_tasks = 1
     created = _create(aio_client)
     with pytest.raises(TaskFailedError) as failed:
-        wait_for_task(aio_client, created, **FAST)
+        wait_for_task(aio_client, created, **MOCK_FAST)
     assert failed.value.task_id == created.data.task_id
     assert failed.value.last_status == "FAILED"
     assert failed.value.error_message
@@ -88,7 +91,7 @@ def test_stuck_task_times_out_with_its_last_status(
     aio_mock.state.faults.stuck_next_tasks = 1
     created = _create(aio_client)
     with pytest.raises(TaskTimeoutError) as timed_out:
-        wait_for_task(aio_client, created, timeout=0.3, **FAST)
+        wait_for_task(aio_client, created, timeout=30, **MOCK_FAST)
     assert (timed_out.value.task_id, timed_out.value.last_status) == (
         created.data.task_id,
         "IN_PROGRESS",
@@ -101,7 +104,7 @@ def test_unknown_status_keeps_polling_until_the_task_ends(
     aio_mock.state.faults.unknown_status = "QUEUED"
     seen: list[str] = []
     task = wait_for_task(
-        aio_client, _create(aio_client), on_progress=lambda t: seen.append(t.status), **FAST
+        aio_client, _create(aio_client), on_progress=lambda t: seen.append(t.status), **MOCK_FAST
     )
     assert task.status == "SUCCESS"
     assert "QUEUED" in seen
@@ -112,11 +115,11 @@ async def test_async_wait_success_and_failure(
     aio_async_client: ApiInOneClient, aio_mock: RunningMock
 ) -> None:
     created = await _acreate(aio_async_client)
-    assert (await async_wait_for_task(aio_async_client, created, **FAST)).status == "SUCCESS"
+    assert (await async_wait_for_task(aio_async_client, created, **MOCK_FAST)).status == "SUCCESS"
     aio_mock.state.faults.fail_next_tasks = 1
     failing = await _acreate(aio_async_client)
     with pytest.raises(TaskFailedError):
-        await async_wait_for_task(aio_async_client, failing, **FAST)
+        await async_wait_for_task(aio_async_client, failing, **MOCK_FAST)
 
 
 @pytest.mark.anyio
@@ -127,7 +130,9 @@ async def test_cancelling_an_async_wait_stops_polling(
     created = await _acreate(aio_async_client)
     polled = asyncio.Event()
     waiter = asyncio.create_task(
-        async_wait_for_task(aio_async_client, created, on_progress=lambda _: polled.set(), **FAST)
+        async_wait_for_task(
+            aio_async_client, created, on_progress=lambda _: polled.set(), **MOCK_FAST
+        )
     )
     await polled.wait()
     waiter.cancel()
@@ -174,10 +179,11 @@ async def test_async_as_completed_yields_in_finishing_order(
     # Far apart, so that however slowly the second is created it still finishes first.
     aio_mock.state.tasks[slow.data.task_id].duration = 0.5
     order = [
-        task.task_id async for task in async_as_completed(aio_async_client, [slow, quick], **FAST)
+        task.task_id
+        async for task in async_as_completed(aio_async_client, [slow, quick], **MOCK_FAST)
     ]
     assert order == [quick.data.task_id, slow.data.task_id]
-    again = await async_wait_for_tasks(aio_async_client, [slow, quick], **FAST)
+    again = await async_wait_for_tasks(aio_async_client, [slow, quick], **MOCK_FAST)
     assert [t.task_id for t in again] == [slow.data.task_id, quick.data.task_id]
 
 
@@ -188,7 +194,7 @@ def test_as_completed_deadline_names_the_unfinished_task(
     aio_mock.state.faults.stuck_next_tasks = 1
     stuck = _create(aio_client)
     seen = []
-    finishing = as_completed(aio_client, [stuck, done], timeout=1.0, **FAST)
+    finishing = as_completed(aio_client, [stuck, done], timeout=100, **MOCK_FAST)
     seen.append(next(finishing).task_id)
     with pytest.raises(TaskTimeoutError) as timed_out:
         next(finishing)
@@ -203,9 +209,9 @@ def _polls(mock: RunningMock) -> int:
 def test_a_finished_task_is_found_by_the_first_poll(
     aio_client: ApiInOneClient, aio_mock: RunningMock
 ) -> None:
-    done = wait_for_task(aio_client, _create(aio_client), **FAST)
+    done = wait_for_task(aio_client, _create(aio_client), **MOCK_FAST)
     before = _polls(aio_mock)
-    assert [t.task_id for t in as_completed(aio_client, [done], **FAST)] == [done.task_id]
+    assert [t.task_id for t in as_completed(aio_client, [done], **MOCK_FAST)] == [done.task_id]
     assert _polls(aio_mock) - before == 1
 
 
@@ -214,7 +220,7 @@ def test_tasks_of_one_model_are_polled_once_each_after_the_first_finishes(
 ) -> None:
     created = [_create(aio_client) for _ in range(20)]
     before = _polls(aio_mock)
-    finished = wait_for_tasks(aio_client, created, **FAST)
+    finished = wait_for_tasks(aio_client, created, **MOCK_FAST)
     assert [task.status for task in finished] == ["SUCCESS"] * 20
     # The oldest backs off until it finishes (80 ms: about eight polls); the rest
     # are polled at that age, with a few more while the age is narrowed down.
@@ -227,7 +233,7 @@ async def test_async_waits_learn_from_the_first_task_too(
 ) -> None:
     created = [await _acreate(aio_async_client) for _ in range(20)]
     before = _polls(aio_mock)
-    finished = await async_wait_for_tasks(aio_async_client, created, **FAST)
+    finished = await async_wait_for_tasks(aio_async_client, created, **MOCK_FAST)
     assert [task.status for task in finished] == ["SUCCESS"] * 20
     assert _polls(aio_mock) - before <= 20 + 12
 
@@ -238,7 +244,7 @@ def test_a_stuck_first_task_does_not_hide_the_others(
     aio_mock.state.faults.stuck_next_tasks = 1
     stuck = _create(aio_client)
     others = [_create(aio_client) for _ in range(3)]
-    finishing = as_completed(aio_client, [stuck, *others], timeout=2.0, **FAST)
+    finishing = as_completed(aio_client, [stuck, *others], timeout=200, **MOCK_FAST)
     seen = [next(finishing).task_id for _ in others]
     assert sorted(seen) == sorted(task.data.task_id for task in others)
     with pytest.raises(TaskTimeoutError) as timed_out:
@@ -253,7 +259,7 @@ def test_a_task_slower_than_its_kind_is_waited_for_on_its_own(
     slow = _create(aio_client)
     aio_mock.state.tasks[slow.data.task_id].duration *= 4
     before = _polls(aio_mock)
-    order = [task.task_id for task in as_completed(aio_client, [slow, quick], **FAST)]
+    order = [task.task_id for task in as_completed(aio_client, [slow, quick], **MOCK_FAST)]
     assert order == [quick.data.task_id, slow.data.task_id]
     # Backing off on its own from 80 ms to 320 ms: a handful of polls, not one per loop.
     assert _polls(aio_mock) - before <= 25
@@ -278,7 +284,7 @@ def test_a_quick_failure_does_not_set_the_pace_for_its_kind(
     aio_mock.state.tasks[failing.data.task_id].duration = 0.0
     others = [_create(aio_client) for _ in range(5)]
     before = _polls(aio_mock)
-    finished = wait_for_tasks(aio_client, [failing, *others], **FAST)
+    finished = wait_for_tasks(aio_client, [failing, *others], **MOCK_FAST)
     assert [task.status for task in finished] == ["FAILED"] + ["SUCCESS"] * 5
     # Learning 80 ms from the first success: about eight polls, then one per task.
     assert _polls(aio_mock) - before <= 18
@@ -291,7 +297,7 @@ def test_a_long_wait_still_polls_the_oldest_of_a_kind_only(
     for task in created:
         aio_mock.state.tasks[task.data.task_id].duration = 0.6
     before = _polls(aio_mock)
-    finished = wait_for_tasks(aio_client, created, **FAST)
+    finished = wait_for_tasks(aio_client, created, **MOCK_FAST)
     assert [task.status for task in finished] == ["SUCCESS"] * 10
     # About 20 rungs to 0.6 s for the oldest, a check of the next oldest on each
     # rung at the longest interval, then one poll per other task. Polling each

@@ -4,7 +4,8 @@ The pages are README.md, CONTRIBUTING.md, bench/README.md and every
 docs/*.md: a new guide is picked up with no edit here. ``text``, ``json``
 and ``markdown`` blocks (output, files, reports) are shown, not run. A
 walkthrough whose blocks build on each other says so in its first line
-(``<!-- blocks run in order by tests/... -->``) and that test runs it.
+(``<!-- blocks run in order by tests/... -->``, or ``compat/...`` for a page
+of other libraries, run by ``make compat``) and that test runs it.
 
 Python blocks are executed (a block that defines tests runs as a pytest file
 with the project's plugin); shell blocks are run line by line: ``aio`` through
@@ -43,7 +44,7 @@ PAGES = [
 FENCED = re.compile(r"^```(\w+)\n(.*?)^```$", flags=re.MULTILINE | re.DOTALL)
 SHOWN = {"text", "json", "markdown"}
 """Block kinds that show output or files and are not run."""
-IN_ORDER = re.compile(r"\A<!-- blocks run in order by (tests/\S+\.py) -->")
+IN_ORDER = re.compile(r"\A<!-- blocks run in order by ((?:tests|compat)/\S+\.py) -->")
 README = PAGES[0].read_text()
 README_LIMIT = 10_000
 """Bytes: the README is the front page; guides and maintainer material live elsewhere."""

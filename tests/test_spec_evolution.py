@@ -137,8 +137,8 @@ def _body(schema: str, example: Mapping[str, Any]) -> dict[str, Any]:
 # Runs in the copy: the mock, the regenerated calls and aio, all from the copy's packages.
 DRIVER = textwrap.dedent(
     """
-    import contextlib, io, json, os, sys, tempfile
-    import httpx
+    import contextlib, inspect, io, json, os, sys, tempfile
+    import httpx, typing_extensions
     from api_in_one import BadRequestError, connect, download_results, wait_for_task
     from api_in_one.cli import main as aio
     from api_in_one.mock import DEMO_KEY, MockConfig, serve
@@ -180,6 +180,14 @@ DRIVER = textwrap.dedent(
                     "files": [p.read_bytes().hex()[:16] for p in paths],
                     "types": [httpx.get(url).headers["content-type"] for url in task.response],
                 }
+            # The new operation is a resource method too, its fields typed keyword arguments.
+            [_, fields] = typing_extensions.get_overloads(type(client.images).upscale_image)
+            out["resource_signature"] = {
+                name: [str(p.annotation), None if p.default is p.empty else p.default]
+                for name, p in inspect.signature(fields).parameters.items() if name != "self"
+            }
+            created = client.images.upscale_image(model=UPSCALE["model"], image=URL, scale=4)
+            out["resource"] = client.tasks.wait(created, poll_interval=0.05).status
             try:
                 remove_image_background.sync(client=client, body=RemoveBackgroundRequest.from_dict(
                     {"image": URL, "feather": 21}))
@@ -295,6 +303,12 @@ def test_a_changed_spec_is_served_offered_documented_and_tested(tmp_path: Path) 
         assert seen[name]["status"] == "SUCCESS", (name, seen[name])
         assert len(seen[name]["files"]) == 1, (name, seen[name])
     assert seen["upscaleImage"]["types"] == ["image/tiff"]
+    assert seen["resource"] == "SUCCESS"
+    assert seen["resource_signature"] == {
+        "model": ["str", None],
+        "image": ["str", None],
+        "scale": ["UpscaleRequestScale | Unset", 2],
+    }
     assert seen["denoiseAudio"]["types"] == ["audio/flac"]
     assert seen["avif"]["types"] == ["image/avif"]
     # The credits come from the new x-models and x-credits.

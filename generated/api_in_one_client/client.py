@@ -151,6 +151,14 @@ class Client:
         """
         return error
 
+    def request_id_of(self, response: httpx.Response) -> str | None:
+        """The id of the request ``response`` answers, for ``RawResponse.request_id``.
+
+        ``None`` here: the spec names no request id header; a subclass that
+        sends one reads it back.
+        """
+        return None
+
 
 @define
 class AuthenticatedClient:
@@ -319,3 +327,11 @@ class AuthenticatedClient:
         subclass may return an error of its own instead.
         """
         return error
+
+    def request_id_of(self, response: httpx.Response) -> str | None:
+        """The id of the request ``response`` answers, for ``RawResponse.request_id``.
+
+        ``None`` here: the spec names no request id header; a subclass that
+        sends one reads it back.
+        """
+        return None

@@ -1,67 +1,87 @@
 """api_in_one: the Python SDK for the API in One gateway.
 
-``connect()`` returns the generated, typed client (``api_in_one_client``)
-with retries that never double-charge, a shared rate budget and typed
-errors on every call. The helpers here wait for tasks, stream chat and
-download results; each I/O helper has an ``async_`` twin for clients made
-with ``aconnect()``::
+``connect()`` returns a client with one attribute per tag of the spec,
+generated from it, and retries that never double-charge, a shared rate budget
+and typed errors on every call; ``aconnect()`` returns its async twin::
 
-    client = connect()  # API_IN_ONE_API_KEY
-    created = create_image_generation.sync(client=client, body=...)
-    paths = download_results(client, wait_for_task(client, created), "out")
+    with connect() as client:  # API_IN_ONE_API_KEY
+        created = client.images.create_image_generation(model=slug, prompt="A fox")
+        paths = client.tasks.download(client.tasks.wait(created), "out")
+
+The generated functions (``create_image_generation.sync(client=client, ...)``)
+and the module-level helpers (``wait_for_task``, ``stream_chat``, ...) take the
+same clients.
+
+Importing the package costs almost nothing: each name is imported from its
+module on first use (``__getattr__`` below), so ``aio --help`` or a program
+using only ``connect`` does not pay for the batch runner or the mock.
 """
 
-from ._budget import RateBudget, TokenBucket
-from ._client import DEFAULT_BASE_URL, ApiInOneClient, aconnect, connect
-from ._errors import (
-    APIConnectionError,
-    ApiInOneError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CreditLimitError,
-    InsufficientCreditsError,
-    InternalServerError,
-    NotFoundError,
-    RateLimitError,
-    StreamError,
-    StreamInterruptedError,
-    StreamTimeoutError,
-    TaskFailedError,
-    TaskTimeoutError,
-)
-from ._guard import CreditGuard
-from ._redis_budget import RedisRateBudget
-from ._task_log import TaskCreation, TaskLog
-from ._task_status import task_id_of
-from .batch import (
-    BatchEstimate,
-    BatchInputError,
-    BatchProgress,
-    BatchReport,
-    JournalError,
-    JournalSummary,
-    LineRecord,
-    RedisJournal,
-    SqliteJournal,
-    async_run_batch,
-    estimate_batch,
-    open_journal,
-    run_batch,
-)
-from .chat import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
-from .tasks import (
-    as_completed,
-    async_as_completed,
-    async_download_results,
-    async_wait_for_task,
-    async_wait_for_tasks,
-    download_results,
-    wait_for_task,
-    wait_for_tasks,
-)
+# No other module-level names: dir() of the package is its public names.
+import typing as _typing
+
+from ._lazy import lazy_exports as _lazy_exports
+
+if _typing.TYPE_CHECKING:
+    from ._budget import RateBudget, TokenBucket
+    from ._client import (
+        DEFAULT_BASE_URL,
+        ApiInOneClient,
+        AsyncApiInOneClient,
+        SyncApiInOneClient,
+        aconnect,
+        connect,
+    )
+    from ._errors import (
+        APIConnectionError,
+        ApiInOneError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CreditLimitError,
+        InsufficientCreditsError,
+        InternalServerError,
+        NotFoundError,
+        RateLimitError,
+        StreamError,
+        StreamInterruptedError,
+        StreamTimeoutError,
+        TaskFailedError,
+        TaskTimeoutError,
+    )
+    from ._guard import CreditGuard
+    from ._redis_budget import RedisRateBudget
+    from ._task_log import TaskCreation, TaskLog
+    from ._task_status import task_id_of
+    from ._version import __version__ as __version__
+    from .batch import (
+        BatchEstimate,
+        BatchInputError,
+        BatchProgress,
+        BatchReport,
+        JournalError,
+        JournalSummary,
+        LineRecord,
+        RedisJournal,
+        SqliteJournal,
+        async_run_batch,
+        estimate_batch,
+        open_journal,
+        run_batch,
+    )
+    from .chat import AsyncChatStream, ChatResult, ChatStream, async_stream_chat, stream_chat
+    from .tasks import (
+        as_completed,
+        async_as_completed,
+        async_download_results,
+        async_wait_for_task,
+        async_wait_for_tasks,
+        download_results,
+        wait_for_task,
+        wait_for_tasks,
+    )
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -71,6 +91,7 @@ __all__ = [
     "APITimeoutError",
     "ApiInOneClient",
     "ApiInOneError",
+    "AsyncApiInOneClient",
     "AsyncChatStream",
     "AuthenticationError",
     "BadRequestError",
@@ -96,6 +117,7 @@ __all__ = [
     "StreamError",
     "StreamInterruptedError",
     "StreamTimeoutError",
+    "SyncApiInOneClient",
     "TaskCreation",
     "TaskFailedError",
     "TaskLog",
@@ -119,3 +141,79 @@ __all__ = [
     "wait_for_task",
     "wait_for_tasks",
 ]
+
+# Where each public name lives, for the lazy imports (see _lazy.py).
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "._budget": (
+        "RateBudget",
+        "TokenBucket",
+    ),
+    "._client": (
+        "DEFAULT_BASE_URL",
+        "ApiInOneClient",
+        "AsyncApiInOneClient",
+        "SyncApiInOneClient",
+        "aconnect",
+        "connect",
+    ),
+    "._errors": (
+        "APIConnectionError",
+        "ApiInOneError",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "CreditLimitError",
+        "InsufficientCreditsError",
+        "InternalServerError",
+        "NotFoundError",
+        "RateLimitError",
+        "StreamError",
+        "StreamInterruptedError",
+        "StreamTimeoutError",
+        "TaskFailedError",
+        "TaskTimeoutError",
+    ),
+    "._guard": ("CreditGuard",),
+    "._redis_budget": ("RedisRateBudget",),
+    "._task_log": (
+        "TaskCreation",
+        "TaskLog",
+    ),
+    "._task_status": ("task_id_of",),
+    "._version": ("__version__",),
+    ".batch": (
+        "BatchEstimate",
+        "BatchInputError",
+        "BatchProgress",
+        "BatchReport",
+        "JournalError",
+        "JournalSummary",
+        "LineRecord",
+        "RedisJournal",
+        "SqliteJournal",
+        "async_run_batch",
+        "estimate_batch",
+        "open_journal",
+        "run_batch",
+    ),
+    ".chat": (
+        "AsyncChatStream",
+        "ChatResult",
+        "ChatStream",
+        "async_stream_chat",
+        "stream_chat",
+    ),
+    ".tasks": (
+        "as_completed",
+        "async_as_completed",
+        "async_download_results",
+        "async_wait_for_task",
+        "async_wait_for_tasks",
+        "download_results",
+        "wait_for_task",
+        "wait_for_tasks",
+    ),
+}
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS)

@@ -31,8 +31,9 @@ import httpx
 
 from ._errors import ApiInOneError, APIResponseValidationError
 from ._logs import logger
-from ._operations import OperationFacts, operation_at
+from ._operations import OperationFacts
 from ._recording import Recorder
+from ._request_facts import facts_of
 from ._wire import EVENT_STREAM, media_type, request_id_of
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ class AnswerLayer:
         """The checks and recording of one answer, or None when there is nothing to do."""
         if self.contract is None and self.recorder is None:
             return None
-        facts = operation_at(request.method, request.url.path)
+        facts = facts_of(request).operation
         if facts is None:
             return None
         return Exchange(self, facts, request, response)

@@ -1,4 +1,11 @@
-"""``connect``/``aconnect``: the generated client plus retries, a rate budget and typed errors."""
+"""``connect``/``aconnect``: the generated client plus retries, a rate budget and typed errors.
+
+The two clients they return carry the generated resources (``client.images``,
+``client.tasks``, ...): sync methods on ``connect()``'s, async ones on
+``aconnect()``'s, so that a type checker tells the modes apart. This module sits
+above ``tasks/`` and ``chat/``, whose resources add ``wait``, ``download`` and
+``stream`` to the generated ones.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +15,16 @@ import ipaddress
 import json
 import math
 import os
+import ssl
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from attrs import define, evolve, field
 
 from api_in_one_client import AuthenticatedClient
+from api_in_one_client.api import AsyncResources, SyncResources
 from api_in_one_client.errors import UnexpectedStatus
 
 from ._answers import AnswerLayer, DriftSummary, answer_layer, wrapped
@@ -25,17 +34,37 @@ from ._errors import ApiInOneError
 from ._guard import AsyncGuardedTransport, CreditGuard, GuardedTransport
 from ._logs import configure_from_environment
 from ._task_log import TaskLog
-from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport, invalid_answer
+from ._tls import no_tls_context, tls_context
+from ._transport import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    invalid_answer,
+)
+from ._version import USER_AGENT
+from ._wire import media_type, request_id_of
+from .chat import AsyncChatResource, ChatResource
+from .tasks import AsyncTasksResource, TasksResource
 
 if sys.version_info >= (3, 11):
     from typing import Self
 else:
     from typing_extensions import Self
 
-__all__ = ["DEFAULT_BASE_URL", "ApiInOneClient", "aconnect", "connect"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ApiInOneClient",
+    "AsyncApiInOneClient",
+    "SyncApiInOneClient",
+    "aconnect",
+    "connect",
+]
 
 DEFAULT_BASE_URL = "https://apiin.one/api/v1"
 """The production gateway."""
+
+_Client = TypeVar("_Client", bound="ApiInOneClient")
 
 KEY_VARIABLE = "API_IN_ONE_API_KEY"
 BASE_URL_VARIABLE = "API_IN_ONE_BASE_URL"
@@ -71,6 +100,10 @@ class ApiInOneClient(AuthenticatedClient):
     """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
     drift: DriftSummary = field(factory=lambda: DriftSummary("off", checking=False), kw_only=True)
     """The answers that broke the spec so far (``validate=``): print it or ``to_dict()`` it."""
+    time_scale: float = field(default=1.0, kw_only=True)
+    """Real seconds per second of the server's clock: 1 for the gateway. The pytest plugin
+    sets its mock's ``time_scale``, so the waits' ``poll_interval`` and ``timeout`` keep
+    their meaning and run as much faster as the mock's tasks do."""
 
     def get_httpx_client(self) -> httpx.Client:
         """The sync httpx client; ``TypeError`` on a client from ``aconnect()``."""
@@ -93,12 +126,16 @@ class ApiInOneClient(AuthenticatedClient):
         if isinstance(error, UnexpectedStatus):
             problem = "A status the spec does not document"
         elif isinstance(error, json.JSONDecodeError):
-            problem = f"Not JSON ({response.headers.get('content-type', 'no content type')})"
+            problem = f"Not JSON ({media_type(response) or 'no content type'})"
         else:
             problem = (
                 f"JSON not of the documented shape ({type(error).__name__}: {str(error)[:200]})"
             )
         return invalid_answer(response.request, response, problem)
+
+    def request_id_of(self, response: httpx.Response) -> str | None:
+        """The request id of an answer, for the resources' ``RawResponse.request_id``."""
+        return request_id_of(response)
 
     def with_options(
         self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
@@ -116,6 +153,42 @@ class ApiInOneClient(AuthenticatedClient):
             sending = self._async_transport if self.is_async else self._transport
             changes[name] = _with_retries(sending, max_retries)
         return evolve(self, **changes)
+
+
+@define(repr=False)
+class SyncApiInOneClient(ApiInOneClient, SyncResources):
+    """The client of ``connect()``: one attribute per tag of the spec, with sync methods.
+
+    ``client.images.create_image_generation(model=..., prompt=...)`` returns the
+    answer's model; ``client.tasks`` adds ``wait`` and ``download``,
+    ``client.chat`` adds ``stream``.
+    """
+
+    @property
+    def tasks(self) -> TasksResource:
+        """The ``tasks`` operations, with ``wait`` and ``download``."""
+        return TasksResource(self)
+
+    @property
+    def chat(self) -> ChatResource:
+        """The ``chat`` operations, with ``stream``."""
+        return ChatResource(self)
+
+
+# The async twin of SyncApiInOneClient: the same attributes, with awaitable methods.
+@define(repr=False)
+class AsyncApiInOneClient(ApiInOneClient, AsyncResources):
+    """The client of ``aconnect()``: one attribute per tag of the spec, with async methods."""
+
+    @property
+    def tasks(self) -> AsyncTasksResource:
+        """The ``tasks`` operations, with ``wait`` and ``download``."""
+        return AsyncTasksResource(self)
+
+    @property
+    def chat(self) -> AsyncChatResource:
+        """The ``chat`` operations, with ``stream``."""
+        return AsyncChatResource(self)
 
 
 def _with_retries(sending: Any, max_retries: int) -> Any:
@@ -199,8 +272,37 @@ def _budget(
     return TokenBucket(requests_per_minute, fitting, per=60.0)
 
 
+def _tls_for(url: str) -> ssl.SSLContext:
+    """The process's shared TLS context; none that loads certificates for a plain-HTTP URL,
+    which ``_settings`` allows only on loopback."""
+    return no_tls_context() if url.startswith("http://") else tls_context()
+
+
 def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``connect`` and ``aconnect`` take but the httpx client, one field per setting.
+
+    Both functions pass their arguments here by name; ``_Setup.of`` reads them.
+    A new setting is a field here and a parameter of each function.
+    """
+
+    api_key: str | None = None
+    base_url: str | None = None
+    max_retries: int = 2
+    requests_per_minute: float | None = 60
+    burst: int = 5
+    retry_after_cap: float = 60.0
+    timeout: float | httpx.Timeout = 60.0
+    rate_budget: RateBudget | None = None
+    backoff_base: float = 0.5
+    max_credits: float | None = None
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    validate: str | None = None
+    record: str | os.PathLike[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,31 +320,32 @@ class _Setup:
     """The answer validation and recording layer (``_answers``) from ``validate``/``record``."""
 
     @classmethod
-    def of(cls, arguments: dict[str, Any]) -> _Setup:
-        """From the keyword arguments of a ``connect``/``aconnect`` call."""
+    def of(cls, settings: Settings) -> _Setup:
+        """The checked form of the settings of a ``connect``/``aconnect`` call."""
         configure_from_environment()
-        key, url = _settings(arguments["api_key"], arguments["base_url"])
+        key, url = _settings(settings.api_key, settings.base_url)
         return cls(
             key,
             url,
-            _as_timeout(arguments["timeout"]),
+            _as_timeout(settings.timeout),
             RetryPolicy(
-                arguments["max_retries"],
-                arguments["backoff_base"],
-                retry_after_cap=arguments["retry_after_cap"],
+                settings.max_retries,
+                settings.backoff_base,
+                retry_after_cap=settings.retry_after_cap,
             ),
-            _budget(arguments["rate_budget"], arguments["requests_per_minute"], arguments["burst"]),
+            _budget(settings.rate_budget, settings.requests_per_minute, settings.burst),
             TaskLog(),
-            None if arguments["max_credits"] is None else CreditGuard(arguments["max_credits"]),
-            answer_layer(arguments["validate"], arguments["record"], key),
+            None if settings.max_credits is None else CreditGuard(settings.max_credits),
+            answer_layer(settings.validate, settings.record, key),
         )
 
-    def client(self, **transport: Any) -> ApiInOneClient:
+    def client(self, kind: type[_Client], **transport: Any) -> _Client:
         """The client, given ``transport=`` (sync) or ``async_transport=`` (async)."""
-        return ApiInOneClient(
+        return kind(
             base_url=self.url,
             token=self.key,
             timeout=self.timeout,
+            headers={"User-Agent": USER_AGENT},
             raise_on_unexpected_status=True,
             task_log=self.task_log,
             credit_guard=self.guard,
@@ -265,10 +368,16 @@ def connect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
     max_credits: float | None = None,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     validate: str | None = None,
     record: str | os.PathLike[str] | None = None,
-) -> ApiInOneClient:
+) -> SyncApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
+
+    ``client.<tag>.<operation>(...)`` calls an operation with the body's fields
+    as keyword arguments and returns its success answer; the generated
+    functions (``create_image_generation.sync(client=client, ...)``) take the
+    same client.
 
     ``api_key`` and ``base_url`` default to ``API_IN_ONE_API_KEY`` and
     ``API_IN_ONE_BASE_URL`` (then to the production gateway). Documented error
@@ -284,18 +393,47 @@ def connect(
     ``create_chat_completion`` are sent with ``stream: false``, the only answer
     it can parse; use ``stream_chat`` to stream. With ``max_credits``, a create
     or chat whose cost (from the spec) could take the client's spending over it
-    raises ``CreditLimitError`` unsent. ``validate`` (``"off"``, ``"warn"``, ``"raise"``;
-    default ``API_IN_ONE_VALIDATE``, else ``"warn"``) checks every answer against the spec
-    and counts what breaks it in ``client.drift``; ``record`` appends every exchange to a
-    JSON Lines file, without the key (see docs/drift.md).
+    raises ``CreditLimitError`` unsent. An answer whose decoded body passes
+    ``max_answer_bytes`` (64 MiB by default) raises ``APIResponseValidationError``
+    as soon as the transport has read that much, however far it would inflate.
+    ``validate`` (``"off"``, ``"warn"``, ``"raise"``; default ``API_IN_ONE_VALIDATE``, else
+    ``"warn"``) checks every answer against the spec and counts what breaks it in
+    ``client.drift``; ``record`` appends every exchange to a JSON Lines file, without the
+    key (see docs/drift.md).
     """
-    setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
-    inner = httpx.HTTPTransport() if httpx_client is None else CallerClientTransport(httpx_client)
+    # The same call in aconnect (its twin): every argument by name, so a checker sees each one.
+    settings = Settings(
+        api_key=api_key,
+        base_url=base_url,
+        max_retries=max_retries,
+        requests_per_minute=requests_per_minute,
+        burst=burst,
+        retry_after_cap=retry_after_cap,
+        timeout=timeout,
+        rate_budget=rate_budget,
+        backoff_base=backoff_base,
+        max_credits=max_credits,
+        max_answer_bytes=max_answer_bytes,
+        validate=validate,
+        record=record,
+    )
+    setup = _Setup.of(settings)
+    inner = (
+        httpx.HTTPTransport(verify=_tls_for(setup.url))
+        if httpx_client is None
+        else CallerClientTransport(httpx_client)
+    )
     inner = wrapped(inner, setup.answers)
-    sending: httpx.BaseTransport = RetryTransport(inner, setup.policy, setup.budget, setup.task_log)
+    sending: httpx.BaseTransport = RetryTransport(
+        inner,
+        setup.policy,
+        setup.budget,
+        setup.task_log,
+        max_answer_bytes=settings.max_answer_bytes,
+    )
     if setup.guard is not None:
         sending = GuardedTransport(sending, setup.guard)
-    return setup.client(transport=sending)
+    return setup.client(SyncApiInOneClient, transport=sending)
 
 
 def aconnect(
@@ -311,24 +449,45 @@ def aconnect(
     rate_budget: RateBudget | None = None,
     backoff_base: float = 0.5,
     max_credits: float | None = None,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     validate: str | None = None,
     record: str | os.PathLike[str] | None = None,
-) -> ApiInOneClient:
+) -> AsyncApiInOneClient:
     """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
 
-    Its sync calls raise ``TypeError``; ``async with aconnect() as client:``
-    closes it on leaving.
+    ``await client.<tag>.<operation>(...)``; its sync calls raise ``TypeError``;
+    ``async with aconnect() as client:`` closes it on leaving.
     """
-    setup = _Setup.of(locals())  # the arguments, by name: one place reads them for both modes
+    # The same call as in connect (its twin): every argument by name.
+    settings = Settings(
+        api_key=api_key,
+        base_url=base_url,
+        max_retries=max_retries,
+        requests_per_minute=requests_per_minute,
+        burst=burst,
+        retry_after_cap=retry_after_cap,
+        timeout=timeout,
+        rate_budget=rate_budget,
+        backoff_base=backoff_base,
+        max_credits=max_credits,
+        max_answer_bytes=max_answer_bytes,
+        validate=validate,
+        record=record,
+    )
+    setup = _Setup.of(settings)
     inner = (
-        httpx.AsyncHTTPTransport()
+        httpx.AsyncHTTPTransport(verify=_tls_for(setup.url))
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)
     )
     inner = wrapped(inner, setup.answers)
     sending: httpx.AsyncBaseTransport = AsyncRetryTransport(
-        inner, setup.policy, setup.budget, setup.task_log
+        inner,
+        setup.policy,
+        setup.budget,
+        setup.task_log,
+        max_answer_bytes=settings.max_answer_bytes,
     )
     if setup.guard is not None:
         sending = AsyncGuardedTransport(sending, setup.guard)
-    return setup.client(async_transport=sending)
+    return setup.client(AsyncApiInOneClient, async_transport=sending)

@@ -37,6 +37,7 @@ from referencing.jsonschema import DRAFT202012
 from ._event_frames import Frames
 from ._operations import OperationFacts
 from ._schema_check import Check, Unsupported, compile_schema
+from ._sse import SSEFramer, block_fields
 from ._wire import EVENT_STREAM, is_json, media_type
 
 __all__ = ["Answer", "Contract", "EventCheck", "Expectation", "Problem", "SSESplitter"]
@@ -354,12 +355,7 @@ class EventCheck:
             return []
         data = event.get("data")
         fits = self._line_fits()
-        if (
-            fits is not None
-            and len(event) == 1
-            and isinstance(data, str)
-            and fits(b"data: " + data.encode())
-        ):
+        if fits is not None and len(event) == 1 and isinstance(data, str) and fits("data: " + data):
             return []
         at, where = f"/events/{number}", f"event {number + 1}"
         if self.ended:
@@ -389,8 +385,8 @@ class EventCheck:
             found.append(branch)
         return self._capped(problems + min(found, key=len))
 
-    def blocks(self, blocks: list[bytes]) -> list[Problem]:
-        """The problems of the raw events ``SSESplitter.blocks`` gave: those that fit a frame
+    def blocks(self, blocks: list[str]) -> list[Problem]:
+        """The problems of the event blocks ``SSESplitter.blocks`` gave: those that fit a frame
         pass undecoded, the others as ``event`` checks them."""
         problems: list[Problem] = []
         fits = self._line_fits()
@@ -411,7 +407,7 @@ class EventCheck:
                 last = self._frames.last if fits is not None and self._frames else None
         return problems
 
-    def _line_fits(self) -> Callable[[bytes], bool] | None:
+    def _line_fits(self) -> Callable[[str], bool] | None:
         frames = self._frames
         if frames is None or not frames.frames or not self._data_free or self.ended:
             return None
@@ -451,55 +447,31 @@ class EventCheck:
 class SSESplitter:
     """Server-Sent Events from a stream's bytes as they arrive, each as ``{"data": ..., ...}``.
 
-    The one place the contract reads SSE framing: ``feed`` each chunk, then
-    ``end``. Lines may end in LF, CRLF or CR, also split across chunks.
+    The contract's reading of a stream: ``feed`` each chunk, then ``end``. The
+    framing is the SDK's own (``_sse``), so the contract sees the events the
+    stream reader does, line ends, byte order mark and a cut-off last event alike.
     """
 
     def __init__(self) -> None:
-        self._pending = b""
+        self._framer = SSEFramer()
 
     def feed(self, chunk: bytes) -> list[dict[str, Any]]:
         """The events completed by ``chunk``."""
-        return [event for block in self.blocks(chunk) if (event := _event(block))]
+        return [event for block in self._framer.feed(chunk) if (event := _event(block))]
 
-    def blocks(self, chunk: bytes) -> list[bytes]:
-        """The raw events completed by ``chunk``, line ends made LF, for ``EventCheck.blocks``."""
-        text = self._pending + chunk
-        # A CR at the end may be the first half of a CRLF: keep it for the next chunk.
-        keep = text.endswith(b"\r")
-        if b"\r" in text:
-            text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            if keep:
-                text = text[:-1]
-        blocks = text.split(b"\n\n")
-        self._pending = blocks.pop() + (b"\r" if keep else b"")
-        return blocks
+    def blocks(self, chunk: bytes) -> list[str]:
+        """The event blocks completed by ``chunk`` (``_sse``'s), for ``EventCheck.blocks``."""
+        return self._framer.feed(chunk)
 
     def end(self) -> list[dict[str, Any]]:
-        """The last event, when the stream ended without a blank line after it."""
-        rest, self._pending = self._pending.replace(b"\r", b"\n"), b""
-        return [event for block in rest.split(b"\n\n") if (event := _event(block))]
+        """The events the stream's last bytes complete."""
+        return [event for block in self._framer.end() if (event := _event(block))]
 
 
-def _event(block: bytes) -> dict[str, Any]:
-    if block.startswith(b"data: ") and b"\n" not in block:  # the usual one-line event
-        return {"data": block[6:].decode("utf-8", errors="replace")}
-    event: dict[str, Any] = {}
-    data: list[str] = []
-    for line in block.decode("utf-8", errors="replace").split("\n"):
-        if not line or line.startswith(":"):
-            continue
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "data":
-            data.append(value)
-        elif name == "retry" and value.isdigit():
-            event["retry"] = int(value)
-        elif name in {"event", "id", "retry"}:
-            event[name] = value
-    if data:
-        event["data"] = "\n".join(data)
-    return event
+def _event(block: str) -> dict[str, Any]:
+    if block.startswith("data: ") and "\n" not in block:  # the usual one-line event
+        return {"data": block[6:]}
+    return block_fields(block)
 
 
 def _escape_path(facts: OperationFacts, status: int) -> str:

@@ -11,10 +11,9 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ._wire import REQUEST_ID_HEADER, new_request_id, request_id_of
+from ._wire import request_id_of
 
 __all__ = [
-    "REQUEST_ID_HEADER",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -35,12 +34,16 @@ __all__ = [
     "error_from_envelope",
     "error_from_response",
     "excerpt",
-    "new_request_id",
-    "request_id_of",
 ]
 
-_MAY_EXIST = " The request may have created a task: check before sending it again."
-_MAY_BE_CHARGED = " The request may have been charged: check the balance before sending it again."
+# The gateway has no way to look a task up by request: say what is at stake, not how to check.
+_MAY_EXIST = (
+    " The request may have created a task, charged, that no answer named: "
+    "sending it again may pay twice."
+)
+_MAY_BE_CHARGED = (
+    " The request may have been charged: the balance shows it; sending it again may pay twice."
+)
 
 
 class ApiInOneError(Exception):
@@ -135,9 +138,12 @@ class InsufficientCreditsError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404 ``not_found``: the task or model does not exist."""
+    """404 ``not_found``: the task or model does not exist, or the path is outside the API.
 
-    hint = "Check the task id (it comes from the create call's answer) or the model name."
+    The message names the fix for the request that got it (see ``_not_found``).
+    """
+
+    hint = "Quote the request id if you report it."
 
 
 class RateLimitError(APIStatusError):
@@ -341,12 +347,14 @@ def error_from_response(
     may_have_created_task: bool = False,
     charged_only: bool = False,
     note: str = "",
+    request: httpx.Request | None = None,
 ) -> APIStatusError:
     """The typed error for a read non-2xx response; a non-JSON body still gives a useful message.
 
     The request id is the server's ``X-Request-Id`` when it sent one, else
     ``request_id`` (the one the request carried). ``note`` is appended to the
-    message (for what the client, not the server, adds).
+    message (for what the client, not the server, adds). A 404 for ``request`` gets the fix
+    for it: the base URL, the operation's models, or the task id.
     """
     text = response.text
     try:
@@ -354,12 +362,17 @@ def error_from_response(
     except (ValueError, RecursionError):
         body = text
     fallback = f"HTTP {response.status_code} {response.reason_phrase}: {excerpt(text)}."
+    if response.status_code == 404 and not note:
+        # Imported here: it reads the spec's operations, whose guard imports this module.
+        from ._not_found import not_found_note
+
+        note = not_found_note(request) if request is not None else ""
     return error_from_envelope(
         response.status_code,
         body,
         fallback=fallback,
         response=response,
-        request_id=response.headers.get(REQUEST_ID_HEADER) or request_id,
+        request_id=request_id_of(response) or request_id,
         retry_after=retry_after,
         may_have_created_task=may_have_created_task,
         charged_only=charged_only,

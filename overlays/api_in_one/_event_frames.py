@@ -10,7 +10,7 @@ that value (``type: string`` or ``integer`` and nothing else: no enum,
 pattern, format, bound, length or known values). An event that is the
 frame with any plain string (nothing JSON escapes) or integer in its slots
 has the same keys, structure and constrained values, so it is valid too,
-and is passed by one regular-expression match on its raw bytes. Learning
+and is passed by one regular-expression match on its framed text. Learning
 is bounded (8 frames, 8 misses), and an event that fits no frame gets the
 full check, so the verdict is always the full check's.
 """
@@ -23,8 +23,8 @@ from typing import Any
 
 __all__ = ["Frames"]
 
-_STRING_SLOT = rb'"[^"\\\x00-\x1f]*"'
-_INTEGER_SLOT = rb"-?(?:0|[1-9][0-9]*)"
+_STRING_SLOT = r'"[^"\\\x00-\x1f]*"'
+_INTEGER_SLOT = r"-?(?:0|[1-9][0-9]*)"
 _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}\[\]:,]|\s+'
 )
@@ -47,17 +47,18 @@ class Frames:
 
     def __init__(self, lookup: Lookup, is_valid: IsValid, pointers: list[str]) -> None:
         self.lookup, self.is_valid, self.pointers = lookup, is_valid, pointers
-        self.frames: list[Callable[[bytes], object]] = []
-        """Each frame's ``fullmatch`` of a one-line SSE event (``data: ...``) as received."""
+        self.frames: list[Callable[[str], object]] = []
+        """Each frame's ``fullmatch`` of a one-line SSE event block (``data: ...``)."""
         self.misses = 0
-        self.last: Callable[[bytes], object] = lambda block: None
+        self.last: Callable[[str], object] = lambda block: None
         """The ``fullmatch`` of the frame that matched last."""
         self._shapes: dict[tuple[str, ...], list[tuple[str, tuple[Any, ...] | None]]] = {}
         """The last event of each shape seen (its keys and structure), to learn frames from."""
 
-    def fits(self, block: bytes) -> bool:
-        """Whether the raw event ``block`` is a frame with other free values: the frame that
-        matched last is tried first, as a stream sends runs of one shape."""
+    def fits(self, block: str) -> bool:
+        """Whether the event ``block`` (as ``_sse`` frames it) is a frame with other free
+        values: the frame that matched last is tried first, as a stream sends runs of one
+        shape."""
         if self.last(block) is not None:
             return True
         for match in self.frames:
@@ -95,13 +96,13 @@ class Frames:
             if kind == "other" or not self.free(pointer, list(path or ()), value, kind):
                 self.misses += 1
                 return
-        parts = [re.escape(b"data: ")]
+        parts = [re.escape("data: ")]
         for index, (text, _) in enumerate(tokens):
             if index in changed:
                 parts.append(_STRING_SLOT if _kind(text) == "string" else _INTEGER_SLOT)
             else:
-                parts.append(re.escape(text.encode()))
-        self.frames.append(re.compile(b"".join(parts)).fullmatch)
+                parts.append(re.escape(text))
+        self.frames.append(re.compile("".join(parts)).fullmatch)
 
     def free(self, pointer: str, path: list[Any], instance: Any, kind: str = "string") -> bool:
         """Whether any ``kind`` value at ``path`` keeps ``instance`` valid against the schema,

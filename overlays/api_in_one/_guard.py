@@ -11,8 +11,6 @@ counted: it may have been charged.
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -20,47 +18,11 @@ from typing import Any
 import httpx
 
 from ._errors import ApiInOneError, CreditLimitError
-from ._operations import OperationFacts, operations
-from ._task_status import is_finished
+from ._operations import OperationFacts
+from ._request_facts import answer_of, enter
+from ._task_status import is_finished, task_in
 
-__all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport", "paid_operation"]
-
-_PAID_KINDS = frozenset({"task", "chat"})
-
-
-def _pattern(facts: OperationFacts) -> re.Pattern[str]:
-    template = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(facts.path))
-    return re.compile(f"{template}$")
-
-
-_ROUTES: list[tuple[re.Pattern[str], OperationFacts]] | None = None
-
-
-def _routes() -> list[tuple[re.Pattern[str], OperationFacts]]:
-    global _ROUTES
-    if _ROUTES is None:
-        _ROUTES = [(_pattern(facts), facts) for facts in operations()]
-    return _ROUTES
-
-
-def _operation_of(request: httpx.Request) -> OperationFacts | None:
-    for pattern, facts in _routes():
-        if facts.method == request.method and pattern.search(request.url.path):
-            return facts
-    return None
-
-
-def paid_operation(request: httpx.Request) -> OperationFacts | None:
-    """The operation of ``request`` when it costs credits (a task create or a chat), else None."""
-    facts = _operation_of(request)
-    return facts if facts is not None and facts.kind in _PAID_KINDS else None
-
-
-def _json(content: bytes) -> Any:
-    try:
-        return json.loads(content)
-    except ValueError:
-        return None
+__all__ = ["AsyncGuardedTransport", "CreditGuard", "GuardedTransport"]
 
 
 def _number(value: Any) -> float | None:
@@ -125,21 +87,20 @@ class CreditGuard:
         data = answer.get("data", answer) if isinstance(answer, dict) else None
         if not isinstance(data, dict):
             return
+        task_id, status = task_in(answer)
         with self._lock:
             if cost is not None:
                 consumed = _number(data.get("credits_consumed"))
-                task_id = data.get("task_id", data.get("id"))
                 if consumed is not None:
                     self._settle(cost, consumed)
-                elif isinstance(task_id, str) and "status" in data:
+                elif task_id is not None:
                     self._estimates[task_id] = cost
                 return
-            task_id, status = data.get("task_id"), data.get("status")
             consumed = _number(data.get("consumed_credits"))
             if (
-                isinstance(task_id, str)
+                task_id is not None
                 and task_id in self._estimates
-                and isinstance(status, str)
+                and status is not None
                 and is_finished(status)
                 and consumed is not None
             ):
@@ -151,22 +112,18 @@ class CreditGuard:
 
 
 def _before(guard: CreditGuard, request: httpx.Request) -> float | None:
-    facts = paid_operation(request)
-    if facts is None:
-        return None
-    body = _json(request.content)
-    return guard.reserve(facts, body if isinstance(body, dict) else {})
+    facts = enter(request)  # the guard is the outermost layer: the request's facts start here
+    paid = facts.paid_operation
+    return None if paid is None else guard.reserve(paid, facts.fields)
 
 
 def _after(
     guard: CreditGuard, request: httpx.Request, response: httpx.Response, cost: float | None
 ) -> None:
-    try:
-        content = response.content
-    except httpx.ResponseNotRead:  # a stream (chat SSE, a file): its estimate stays counted
-        return
-    if response.headers.get("content-type", "").split(";")[0].strip() == "application/json":
-        guard.observe(request, _json(content), cost)
+    # The JSON the transport decoded; a stream (chat SSE) has none, and its estimate stays counted.
+    answer = answer_of(response)
+    if answer is not None:
+        guard.observe(request, answer, cost)
 
 
 def _failed(guard: CreditGuard, cost: float | None, error: BaseException) -> None:

@@ -10,25 +10,35 @@ the spec is served, offered and tested without a change anywhere else.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ._spec import load_spec
+
+if TYPE_CHECKING:
+    import httpx
+
+    from api_in_one_client import AuthenticatedClient, Client
 
 __all__ = [
     "DEFAULT_MOCK_SECONDS",
     "KINDS",
+    "GeneratedCall",
     "ModelFacts",
     "OperationFacts",
+    "PathMatch",
     "ResultFacts",
+    "Routes",
     "SpecExtensionError",
     "of_kind",
     "operation",
-    "operation_at",
+    "operation_for",
     "operations",
+    "routes",
 ]
 
 KINDS = frozenset({"task", "task-status", "chat"})
@@ -135,6 +145,107 @@ class OperationFacts:
             return facts.credits
         return self.credits if not self.models else None
 
+    def call(self, body: Mapping[str, Any] | None = None, **parameters: Any) -> GeneratedCall:
+        """The generated call of this operation: ``body`` built into its request model, and
+        the path ``parameters`` (``task_id=...``).
+
+        Raises what the model's ``from_dict`` raises for a body of another shape
+        (``KeyError``, ``TypeError``, ``ValueError``, ``AttributeError``).
+        """
+        arguments = dict(parameters)
+        if self.request_schema is not None:
+            models = importlib.import_module("api_in_one_client.models")
+            arguments["body"] = getattr(models, self.request_schema).from_dict(dict(body or {}))
+        return GeneratedCall(importlib.import_module(self.module), MappingProxyType(arguments))
+
+
+@dataclass(frozen=True)
+class GeneratedCall:
+    """One generated operation with its arguments, to send through a client in either mode."""
+
+    module: ModuleType
+    """The generated module, e.g. ``api_in_one_client.api.tasks.get_task``."""
+    arguments: Mapping[str, Any]
+    """``body`` (a request model) and the path parameters."""
+
+    def sync(self, client: AuthenticatedClient | Client) -> Any:
+        """The parsed answer of ``sync()``."""
+        return self.module.sync(client=client, **self.arguments)
+
+    def sync_detailed(self, client: AuthenticatedClient | Client) -> Any:
+        """The generated ``Response`` of ``sync_detailed()``."""
+        return self.module.sync_detailed(client=client, **self.arguments)
+
+    async def asyncio(self, client: AuthenticatedClient | Client) -> Any:
+        """The parsed answer of ``asyncio()``."""
+        return await self.module.asyncio(client=client, **self.arguments)
+
+
+@dataclass(frozen=True)
+class PathMatch:
+    """A request path matched to one path template of the spec."""
+
+    template: str
+    parameters: Mapping[str, str]
+    """The path parameters, by name."""
+    by_method: Mapping[str, OperationFacts]
+    """The operations of the template, by upper-case method."""
+
+
+class Routes:
+    """The spec's path templates, matched against request paths.
+
+    The one matcher of a request path to its operation: the client's
+    transport stack (through ``operation_for``) and the mock both ask here.
+    A template without parameters wins over one with, so ``/tasks/batch``
+    would not be read as the task ``batch``.
+    """
+
+    def __init__(self, found: tuple[OperationFacts, ...]) -> None:
+        by_template: dict[str, dict[str, OperationFacts]] = {}
+        for facts in found:
+            by_template.setdefault(facts.path, {})[facts.method] = facts
+        ordered = sorted(by_template, key=lambda template: template.count("{"))
+        self._routes = [
+            (_template_pattern(template), template, MappingProxyType(by_template[template]))
+            for template in ordered
+        ]
+
+    def match(self, path: str, *, under_prefix: bool = True) -> PathMatch | None:
+        """The template ``path`` ends with (under any base URL prefix), or None.
+
+        ``under_prefix=False`` matches the whole path, for a server that has
+        already removed its prefix.
+        """
+        for pattern, template, by_method in self._routes:
+            found = pattern.fullmatch(path)
+            if found is not None and (under_prefix or not found.group(1)):
+                return PathMatch(template, MappingProxyType(found.groupdict()), by_method)
+        return None
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    # The unnamed first group is the base URL's path, e.g. ``/api/v1``.
+    body = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+    return re.compile(f"(.*?){body}")
+
+
+def routes(spec: Mapping[str, Any] | None = None) -> Routes:
+    """The path matcher of a spec's operations (the bundled spec's is made once)."""
+    return _default_routes() if spec is None else Routes(operations(spec))
+
+
+@functools.cache
+def _default_routes() -> Routes:
+    return Routes(operations())
+
+
+def operation_for(request: httpx.Request) -> OperationFacts | None:
+    """The bundled spec's operation of ``request``, by method and path template, under any
+    base URL prefix; None for a request the spec does not describe."""
+    found = _default_routes().match(request.url.path)
+    return None if found is None else found.by_method.get(request.method)
+
 
 @functools.cache
 def _default_operations() -> tuple[OperationFacts, ...]:
@@ -171,31 +282,6 @@ def of_kind(kind: str, spec: Mapping[str, Any] | None = None) -> OperationFacts:
 def _default_of_kind(kind: str) -> OperationFacts:
     # The transport asks on every POST; the bundled spec's answer never changes.
     return _one_of_kind(kind, operations())
-
-
-def operation_at(
-    method: str, path: str, spec: Mapping[str, Any] | None = None
-) -> OperationFacts | None:
-    """The operation a request of ``method`` to ``path`` (under any base path) calls, or None."""
-    for pattern, facts in _routes() if spec is None else _route_table(operations(spec)):
-        if facts.method == method and pattern.search(path):
-            return facts
-    return None
-
-
-@functools.cache
-def _routes() -> tuple[tuple[re.Pattern[str], OperationFacts], ...]:
-    return _route_table(operations())
-
-
-def _route_table(
-    found: tuple[OperationFacts, ...],
-) -> tuple[tuple[re.Pattern[str], OperationFacts], ...]:
-    # A template's parameters match one path segment; the path ends where the template does.
-    return tuple(
-        (re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(facts.path)) + "$"), facts)
-        for facts in found
-    )
 
 
 def _one_of_kind(kind: str, found_in: tuple[OperationFacts, ...]) -> OperationFacts:

@@ -31,7 +31,8 @@ from typing import Any
 import httpx
 
 from ._operations import OperationFacts
-from ._wire import is_json, request_id_of
+from ._request_facts import facts_of
+from ._wire import is_json, media_type, request_id_of
 
 __all__ = ["REDACTED", "Recorder", "event_bytes", "read_recording", "recorded_body"]
 
@@ -84,7 +85,7 @@ class Recorder:
         elif events is not None:
             answer["events"], answer["complete"] = events, complete
         elif body is not None:
-            answer |= _decoded(body, is_json(response) or not response.headers.get("content-type"))
+            answer |= _decoded(body, is_json(response) or not media_type(response))
         line = {
             "recorded_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
             "operation": facts.operation_id,
@@ -93,7 +94,8 @@ class Recorder:
                 "method": request.method,
                 "path": request.url.path,
                 "query": request.url.query.decode("ascii", errors="replace"),
-                **_decoded(request.content, True),
+                # As the transport decoded it once (every request body of the spec is JSON).
+                "body": facts_of(request).body,
             },
             "response": answer,
             "drift": drift,

@@ -8,13 +8,15 @@ of the latest answer about each task, for the errors of a wait.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from ._request_facts import facts_of
+from ._task_status import task_in
 
 __all__ = ["TaskCreation", "TaskLog", "last_request_id"]
 
@@ -60,8 +62,8 @@ class TaskLog:
         """Note a successful answer's decoded JSON: the task a POST created, and the answer's
         ``request_id`` for the task it names. Return the created task's id (None when the
         answer created no task)."""
-        task_id, status = _task_in(body)
-        if task_id is None:
+        task_id, status = task_in(body)
+        if task_id is None or status is None:
             return None
         if request_id is not None:
             with self._lock:
@@ -72,7 +74,9 @@ class TaskLog:
                         del self._answered[next(iter(self._answered))]
         if request.method != "POST":
             return None
-        creation = TaskCreation(time.monotonic(), f"{request.url.path} {_model(request)}")
+        model = facts_of(request).fields.get("model")
+        kind = f"{request.url.path} {model if isinstance(model, str) else ''}"
+        creation = TaskCreation(time.monotonic(), kind)
         with self._lock:
             self._created[task_id] = creation
             if len(self._created) > self.limit:
@@ -88,24 +92,3 @@ def last_request_id(client: object, task_id: str) -> str | None:
     """
     log = getattr(client, "task_log", None)
     return log.last_request_id(task_id) if isinstance(log, TaskLog) else None
-
-
-def _task_in(body: Any) -> tuple[str | None, str]:
-    """The id and status in either shape of an answer about a task (created, or its status);
-    no id for any other answer (chat)."""
-    inner = body.get("data", body) if isinstance(body, dict) else None
-    if not isinstance(inner, dict) or "status" not in inner:
-        return None, ""
-    found, status = inner.get("task_id", inner.get("id")), inner["status"]
-    return (found if isinstance(found, str) and found else None), (
-        status if isinstance(status, str) else ""
-    )
-
-
-def _model(request: httpx.Request) -> str:
-    try:
-        body: Any = json.loads(request.content)
-    except (ValueError, httpx.RequestNotRead):
-        return ""
-    model = body.get("model") if isinstance(body, dict) else None
-    return model if isinstance(model, str) else ""

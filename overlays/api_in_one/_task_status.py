@@ -7,7 +7,7 @@ from typing import Any
 
 from api_in_one_client.models import Error, Task, TaskCreated, TaskReference, TaskStatusResponse
 
-__all__ = ["FAILED", "SUCCESS", "TaskLike", "is_finished", "task_id_of"]
+__all__ = ["FAILED", "SUCCESS", "TaskLike", "is_finished", "task_id_of", "task_in"]
 
 SUCCESS = "SUCCESS"
 FAILED = "FAILED"
@@ -41,13 +41,31 @@ def task_id_of(task: TaskLike) -> str:
     elif isinstance(task, Task | TaskReference):
         found = task.task_id
     elif isinstance(task, Mapping):
-        inner = task.get("data", task)
-        found = inner.get("task_id", inner.get("id")) if isinstance(inner, Mapping) else None
+        found = _fields(task)[0]
     else:
         found = None
     if not isinstance(found, str) or not found:
         raise TypeError(f"Cannot find a task id in {type(task).__name__}: {task!r:.200}")
     return found
+
+
+def task_in(answer: Any) -> tuple[str | None, str | None]:
+    """The task id and status in the decoded JSON of an answer about a task (its creation or
+    its status), in either wire shape; ``(None, None)`` for any other answer (a chat, whose
+    ``id`` names no task, has no status)."""
+    task_id, status = _fields(answer)
+    if not isinstance(status, str):
+        return None, None
+    return task_id, status
+
+
+def _fields(answer: Any) -> tuple[str | None, Any]:
+    """The id and the raw status of the enveloped ``{"data": {...}}`` or the bare shape."""
+    inner = answer.get("data", answer) if isinstance(answer, Mapping) else None
+    if not isinstance(inner, Mapping):
+        return None, None
+    found = inner.get("task_id", inner.get("id"))
+    return (found if isinstance(found, str) and found else None), inner.get("status")
 
 
 def is_finished(status: str) -> bool:

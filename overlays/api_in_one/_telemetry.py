@@ -22,8 +22,10 @@ import httpx
 
 from api_in_one_client.models import Task
 
-from ._errors import ApiInOneError, request_id_of
+from ._errors import ApiInOneError
 from ._logs import logger
+from ._request_facts import facts_of
+from ._wire import request_id_of
 
 try:
     from opentelemetry import trace
@@ -93,10 +95,13 @@ def _span(name: str, links: Sequence[Any] = (), **attributes: Any) -> AbstractCo
 
 
 def _request_span(request: httpx.Request) -> AbstractContextManager[Any]:
-    return _span(
-        f"{request.method} {request.url.path}",
-        **{"http.request.method": request.method, "url.path": request.url.path},
-    )
+    # Named by the path template, never the path: a task id in a span name would make one
+    # name per task, against OpenTelemetry's rule that span names have low cardinality.
+    facts = facts_of(request).operation
+    attributes = {"http.request.method": request.method, "url.path": request.url.path}
+    if facts is None:
+        return _span(request.method, **attributes)
+    return _span(f"{request.method} {facts.path}", **attributes, **{"url.template": facts.path})
 
 
 def _answered(request: httpx.Request, response: httpx.Response, started: float, span: Any) -> None:

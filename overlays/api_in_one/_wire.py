@@ -8,6 +8,7 @@ than comparing ``content-type`` strings itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import httpx
 
@@ -20,6 +21,8 @@ __all__ = [
     "media_type",
     "new_request_id",
     "request_id_of",
+    "sent_request_id",
+    "wants_event_stream",
 ]
 
 JSON = "application/json"
@@ -30,24 +33,34 @@ REQUEST_ID_HEADER = "X-Request-Id"
 with its own id in the same header."""
 
 
-def media_type(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> str:
+Message = httpx.Request | httpx.Response | Mapping[str, str] | str | None
+"""An httpx message, its headers (httpx's, or a server's such as Starlette's), or a
+``Content-Type`` value."""
+
+
+def media_type(message: Message) -> str:
     """The media type of a message, its headers or a ``Content-Type`` value: lower case,
     without parameters, ``""`` when absent."""
     if isinstance(message, httpx.Request | httpx.Response):
         message = message.headers
-    value = message.get("content-type") if isinstance(message, httpx.Headers) else message
+    value = message.get("content-type") if isinstance(message, Mapping) else message
     return (value or "").split(";", 1)[0].strip().lower()
 
 
-def is_json(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> bool:
+def is_json(message: Message) -> bool:
     """``application/json`` or a ``+json`` type, in any case."""
     kind = media_type(message)
     return kind == JSON or kind.endswith("+json")
 
 
-def is_event_stream(message: httpx.Request | httpx.Response | httpx.Headers | str | None) -> bool:
+def is_event_stream(message: Message) -> bool:
     """``text/event-stream``, in any case."""
     return media_type(message) == EVENT_STREAM
+
+
+def wants_event_stream(request: httpx.Request) -> bool:
+    """The request's ``Accept`` names ``text/event-stream``, in any case."""
+    return EVENT_STREAM in request.headers.get("accept", "").lower()
 
 
 def new_request_id() -> str:
@@ -70,5 +83,12 @@ def request_id_of(response: httpx.Response, request: httpx.Request | None = None
             request = response.request
         except RuntimeError:  # a response made by hand, never sent
             return None
-    sent: str | None = request.headers.get(REQUEST_ID_HEADER)
-    return sent
+    return sent_request_id(request.headers)
+
+
+def sent_request_id(headers: Mapping[str, str]) -> str | None:
+    """The ``X-Request-Id`` a request's headers carry (httpx's, or a server's), or None.
+
+    Both kinds of headers look names up in any case.
+    """
+    return headers.get(REQUEST_ID_HEADER) or None

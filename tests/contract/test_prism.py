@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import importlib
 import json
 import os
 import re
@@ -110,12 +109,8 @@ def _response_model(facts: OperationFacts) -> Any:
 def _call(
     facts: OperationFacts, client: AuthenticatedClient, example: Any, *, detailed: bool
 ) -> Any:
-    module = importlib.import_module(facts.module)
-    kwargs: dict[str, Any] = _path_parameters(facts)
-    if facts.request_schema is not None:
-        kwargs["body"] = getattr(models, facts.request_schema).from_dict(example)
-    call: Callable[..., Any] = module.sync_detailed if detailed else module.sync
-    return call(client=client, **kwargs)
+    call = facts.call(example, **_path_parameters(facts))
+    return call.sync_detailed(client) if detailed else call.sync(client)
 
 
 def _invalid_request() -> tuple[OperationFacts, dict[str, Any], list[str]]:
@@ -348,9 +343,7 @@ def _through_proxies(strict: Prism, lenient: Prism, recorder: Recorder) -> None:
     chat_examples = list(chat.examples.values())
     one_shot = next(body for body in chat_examples if body.get("stream") is False)
     streamed = next(body for body in chat_examples if body.get("stream") is not False)
-    chat_module = importlib.import_module(chat.module)
-    status_module = importlib.import_module(status.module)
-    chat_body = getattr(models, str(chat.request_schema)).from_dict(one_shot)
+    chat_call, missing_task = chat.call(one_shot), status.call(task_id=MISSING_TASK)
     invalid, invalid_body, invalid_at = _invalid_request()
     with sdk(strict.url) as client:
         for facts in operations():
@@ -363,10 +356,10 @@ def _through_proxies(strict: Prism, lenient: Prism, recorder: Recorder) -> None:
                     task = wait_for_task(client, created, timeout=30.0, poll_interval=0.05)
                     assert task.status == "SUCCESS", task
         with recorder.stage(f"proxy {chat.operation_id} JSON"):
-            completion = chat_module.sync(client=client, body=chat_body)
+            completion = chat_call.sync(client)
             assert isinstance(completion, _response_model(chat)), completion
         with recorder.stage(f"proxy {status.operation_id} 404"):
-            _expect(NotFoundError, lambda: status_module.sync(MISSING_TASK, client=client))
+            _expect(NotFoundError, lambda: missing_task.sync(client))
         with recorder.stage("proxy 400 (Prism rejects it)", invalid_at=invalid_at):
             rejected = _expect(
                 ApiInOneError, lambda: _call(invalid, client, invalid_body, detailed=False)
@@ -384,9 +377,9 @@ def _through_proxies(strict: Prism, lenient: Prism, recorder: Recorder) -> None:
             )
             assert invalid_at[-1] in answered.message, answered
     with sdk(strict.url, UNKNOWN_KEY) as client, recorder.stage(f"proxy {status.operation_id} 401"):
-        _expect(AuthenticationError, lambda: status_module.sync(MISSING_TASK, client=client))
+        _expect(AuthenticationError, lambda: missing_task.sync(client))
     with sdk(strict.url, POOR_KEY) as client, recorder.stage(f"proxy {chat.operation_id} 402"):
-        _expect(InsufficientCreditsError, lambda: chat_module.sync(client=client, body=chat_body))
+        _expect(InsufficientCreditsError, lambda: chat_call.sync(client))
     if recorder.stream_bodies != 1:
         recorder.problem(f"expected one whole-stream report, got {recorder.stream_bodies}")
     if recorder.expected != [invalid_at, invalid_at]:

@@ -30,22 +30,23 @@ class ChatMessage:
     roles user, assistant, system and developer; `tool` (a function's
     result, naming the `tool_call_id` it answers) and an assistant's
     `tool_calls` are OpenAI's, needed to finish a function-calling round
-    trip. `content` is required, `null` on an assistant message with
-    `tool_calls`: OpenAI also lets it be left out there, but its SDK sends
-    the `null` of the answer back, and a required `content` keeps every
-    other message from going without one.
+    trip. `content` is required on every message but an assistant message
+    with `tool_calls`, where it may be `null` or left out, as OpenAI's
+    own API allows: its SDK sends the answer's `null` back, and litellm
+    and others leave the key out. The rule is the `if`/`then` below, so
+    every other message still needs a `content`.
 
         Attributes:
             role (ChatMessageRole): Who wrote the message; `tool` for a function's result.
-            content (list[ChatContentPart] | None | str): Text, or a list of OpenAI content parts; `null` only for an
-                assistant message with tool calls.
+            content (list[ChatContentPart] | None | str | Unset): Text, or a list of OpenAI content parts; `null` or absent
+                only for an assistant message with tool calls.
             name (str | Unset): Optional name of the author.
             tool_call_id (str | Unset): On a `tool` message, the `id` of the call it answers.
             tool_calls (list[ToolCall] | Unset): On an assistant message, the calls it asked for (as the answer gave them).
     """
 
     role: ChatMessageRole
-    content: list[ChatContentPart] | None | str
+    content: list[ChatContentPart] | None | str | Unset = UNSET
     name: str | Unset = UNSET
     tool_call_id: str | Unset = UNSET
     tool_calls: list[ToolCall] | Unset = UNSET
@@ -54,8 +55,10 @@ class ChatMessage:
     def to_dict(self) -> dict[str, Any]:
         role: str = self.role
 
-        content: list[dict[str, Any]] | None | str
-        if isinstance(self.content, list):
+        content: list[dict[str, Any]] | None | str | Unset
+        if isinstance(self.content, Unset):
+            content = UNSET
+        elif isinstance(self.content, list):
             content = []
             for content_type_1_item_data in self.content:
                 content_type_1_item = content_type_1_item_data.to_dict()
@@ -80,9 +83,10 @@ class ChatMessage:
         field_dict.update(
             {
                 "role": role,
-                "content": content,
             }
         )
+        if content is not UNSET:
+            field_dict["content"] = content
         if name is not UNSET:
             field_dict["name"] = name
         if tool_call_id is not UNSET:
@@ -96,8 +100,8 @@ class ChatMessage:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         role = check_chat_message_role(src_dict["role"])
 
-        _content = src_dict["content"]
-        content: list[ChatContentPart] | None | str
+        _content = src_dict.get("content", UNSET)
+        content: list[ChatContentPart] | None | str | Unset
         if isinstance(_content, list):
             _content_type_1 = _content
             content_type_1 = [

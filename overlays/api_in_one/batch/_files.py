@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import ApiInOneError
-from .._operations import operation, operations
+from .._operations import operation, routes
 from ._journal import BatchLine, Journal
 
 __all__ = ["BatchEstimate", "BatchInputError", "estimate_batch", "read_batch", "write_output"]
@@ -66,10 +66,10 @@ def _line(where: str, text: str, position: int) -> BatchLine:
 
 def _operation_at(where: str, method: str, url: str) -> str:
     """The operationId for an OpenAI-batch-style ``method`` and ``url`` (e.g. ``/v1/...``)."""
-    path = url.split("?")[0].rstrip("/")
-    for facts in operations():
-        if facts.method == method.upper() and "{" not in facts.path and path.endswith(facts.path):
-            return facts.operation_id
+    found = routes().match(url.split("?")[0].rstrip("/"))
+    facts = None if found is None else found.by_method.get(method.upper())
+    if facts is not None:
+        return facts.operation_id
     raise BatchInputError(f"{where}: no operation of the spec answers {method} {url}")
 
 

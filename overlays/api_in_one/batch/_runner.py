@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from api_in_one_client import AuthenticatedClient
-from api_in_one_client import models as generated_models
 from api_in_one_client.models import Task
 
 from .._errors import (
@@ -30,7 +28,7 @@ from .._errors import (
     InsufficientCreditsError,
     TaskFailedError,
 )
-from .._operations import OperationFacts, operation
+from .._operations import GeneratedCall, OperationFacts, operation
 from .._task_log import last_request_id
 from .._task_status import SUCCESS, task_id_of
 from ..tasks._downloads import async_download_results, download_results
@@ -81,11 +79,19 @@ class BatchReport:
     """The run was asked to stop before the batch ended."""
     error: ApiInOneError | None = None
     """What ended the run early while waiting for tasks (a ``TaskTimeoutError``, say)."""
+    spent_by_run: float = 0.0
+    """Credits the gateway reported consumed by the lines this run finished: 0 for a
+    resume that had nothing left to send (``summary.spent`` counts every run)."""
+
+    @property
+    def all_done(self) -> bool:
+        """True when every line of the batch is done."""
+        return self.summary.count(DONE) == self.summary.total
 
     @property
     def succeeded(self) -> bool:
-        """Every line is done."""
-        return self.summary.count(DONE) == self.summary.total
+        """The same as ``all_done``, whose name says it is a yes or no, not a count."""
+        return self.all_done
 
 
 def _error(error: BaseException) -> dict[str, Any]:
@@ -131,6 +137,7 @@ class _Run:
             unknown=summary.count(UNKNOWN),
             spent=summary.spent,
         )
+        self._spent_before = summary.spent
         self._report()
 
     def _report(self) -> None:
@@ -149,16 +156,15 @@ class _Run:
             self.progress.unknown += 1
         self._report()
 
-    def prepare(self, record: LineRecord) -> tuple[Any, Any] | None:
-        """The generated module and request model of a pending line, marked sending; or None.
+    def prepare(self, record: LineRecord) -> GeneratedCall | None:
+        """The generated call of a pending line, marked sending; or None.
 
         None when it was refused before sending (the line is then recorded as
         failed, or given back when it is no longer ours).
         """
         facts: OperationFacts = operation(record.operation)
         try:
-            model_class = getattr(generated_models, facts.request_schema or "")
-            model = model_class.from_dict(record.body)
+            call = facts.call(record.body)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             record.error = {
                 "type": "BadRequestError",
@@ -177,7 +183,7 @@ class _Run:
         if begun == OVER_LIMIT:
             self._refuse(record, "it would pass the batch's limit")
             return None
-        return importlib.import_module(facts.module), model
+        return call
 
     def _refuse(self, record: LineRecord, why: str) -> None:
         committed = self.journal.committed()
@@ -301,7 +307,8 @@ class _Run:
         if out is not None:
             write_output(self.journal, out)
         stopped = self.stop.is_set() and self.error is None
-        return BatchReport(self.journal.summary(), stopped=stopped, error=self.error)
+        spent = self.progress.spent - self._spent_before
+        return BatchReport(self.journal.summary(), stopped, self.error, spent_by_run=spent)
 
 
 class _Polling(TypedDict):
@@ -379,10 +386,9 @@ def _drive(run: _Run) -> None:
                 run.release([record])
             elif record.state == CREATED and record.task_id is not None:
                 waiting[record.task_id] = record
-            elif (prepared := run.prepare(record)) is not None:
-                module, model = prepared
+            elif (call := run.prepare(record)) is not None:
                 try:
-                    answer = module.sync(client=run.client, body=model)
+                    answer = call.sync(run.client)
                 except BaseException as error:  # unknown unless it surely created nothing
                     run.create_failed(record, error)
                     if not isinstance(error, Exception):
@@ -461,8 +467,8 @@ async def _async_drive(run: _Run) -> None:
                     break
                 if record.state == CREATED and record.task_id is not None:
                     waiting[record.task_id] = record
-                elif (prepared := run.prepare(record)) is not None:
-                    task_id = await _async_create(run, record, *prepared)
+                elif (call := run.prepare(record)) is not None:
+                    task_id = await _async_create(run, record, call)
                     if task_id is not None:
                         waiting[task_id] = record
         except asyncio.CancelledError:
@@ -471,9 +477,9 @@ async def _async_drive(run: _Run) -> None:
         await _async_wait(run, waiting)
 
 
-async def _async_create(run: _Run, record: LineRecord, module: Any, model: Any) -> str | None:
+async def _async_create(run: _Run, record: LineRecord, call: GeneratedCall) -> str | None:
     # Shielded: a cancelled run still learns, and records, what its create did.
-    sending = asyncio.ensure_future(module.asyncio(client=run.client, body=model))
+    sending = asyncio.ensure_future(call.asyncio(run.client))
     try:
         answer = await asyncio.shield(sending)
     except asyncio.CancelledError:

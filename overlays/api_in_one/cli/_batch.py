@@ -5,32 +5,28 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from ._command import EXIT_FAILED, EXIT_OK, Commands, UsageError, exit_on_signal
+from ._progress import WaitProgress
 
-from .. import _client
-from .._errors import ApiInOneError
-from ..batch._files import estimate_batch
-from ..batch._journal import DONE, FAILED, UNKNOWN, JournalSummary
-from ..batch._open import open_journal
-from ..batch._runner import BatchProgress, BatchReport, run_batch
-from ._output import print_json
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
-__all__ = ["add_batch_commands"]
+    from ..batch._journal import JournalSummary
+    from ..batch._runner import BatchProgress, BatchReport
 
-EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
-_EXIT_ON_SIGNAL: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}
+__all__ = ["register"]
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def add_batch_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    shared: argparse.ArgumentParser,
-) -> None:
+def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
     """Add ``aio batch run`` and ``aio batch status``."""
     batch = commands.add_parser("batch", help="Run a JSONL file of creates, resumably")
     actions = batch.add_subparsers(dest="batch_command", required=True, metavar="ACTION")
@@ -95,20 +91,20 @@ def add_batch_commands(
     status.set_defaults(run=_status)
 
 
-def _usage(message: str) -> int:
-    Console(stderr=True, highlight=False).print(f"aio: error: {message}", markup=False)
-    return EXIT_USAGE
-
-
 def _run(args: argparse.Namespace, console: Console) -> int:
+    from .. import _client
+    from .._errors import ApiInOneError
+    from ..batch._open import open_journal
+    from ..batch._runner import run_batch
+
     try:
         if args.estimate:
             return _estimate(args, console)
         if not args.journal or not args.out:
-            return _usage("aio batch run needs --journal and --out (or --estimate)")
+            raise UsageError("aio batch run needs --journal and --out (or --estimate)")
         journal = open_journal(args.journal, lease=args.lease)
     except (ApiInOneError, OSError) as error:
-        return _usage(getattr(error, "message", str(error)))
+        raise UsageError(getattr(error, "message", str(error))) from None
     try:
         budget = None
         if args.journal.startswith(("redis://", "rediss://", "unix://")):
@@ -124,7 +120,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         )
     except ApiInOneError as error:
         journal.close()
-        return _usage(error.message)
+        raise UsageError(error.message) from None
     stop = threading.Event()
     with client, _bar(console, enabled=not args.json) as show, _stopping(stop) as received:
         try:
@@ -141,16 +137,19 @@ def _run(args: argparse.Namespace, console: Console) -> int:
                 poll_interval=args.poll_interval,
             )
         except (ApiInOneError, OSError) as error:
-            return _usage(getattr(error, "message", str(error)))
+            raise UsageError(getattr(error, "message", str(error))) from None
         finally:
             journal.close()
     _print_report(console, report, args)
     if report.stopped and received:
-        return _EXIT_ON_SIGNAL[received[-1]]
-    return EXIT_OK if report.succeeded else EXIT_INCOMPLETE
+        return exit_on_signal(received[-1])
+    return EXIT_OK if report.all_done else EXIT_FAILED
 
 
 def _estimate(args: argparse.Namespace, console: Console) -> int:
+    from ..batch._files import estimate_batch
+    from ._output import print_json
+
     estimate = estimate_batch(args.input)
     if args.json:
         print_json(console, vars(estimate))
@@ -185,7 +184,7 @@ def _stopping(stop: threading.Event) -> Iterator[list[int]]:
             raise KeyboardInterrupt
         stop.set()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in _EXIT_ON_SIGNAL}
+    previous = {sig: signal.signal(sig, on_signal) for sig in _STOP_SIGNALS}
     try:
         yield received
     finally:
@@ -194,7 +193,19 @@ def _stopping(stop: threading.Event) -> Iterator[list[int]]:
 
 
 @contextmanager
-def _bar(console: Console, *, enabled: bool) -> Iterator[_ShowProgress]:
+def _bar(console: Console, *, enabled: bool) -> Iterator[Callable[[BatchProgress], None]]:
+    if enabled and not console.is_terminal:
+        with _PlainProgress(console) as plain:
+            yield plain
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     progress = Progress(
         TextColumn("[bold]batch[/bold]"),
         BarColumn(),
@@ -224,6 +235,37 @@ class _ShowProgress:
         self.progress.update(self.task, total=counts.total, completed=counts.finished, counts=text)
 
 
+class _PlainProgress:
+    """The run's progress in a log: a line as lines end, and every few seconds while none do."""
+
+    def __init__(self, console: Console) -> None:
+        self.counts: BatchProgress | None = None
+        self.finished = -1  # the runner updates one BatchProgress in place: keep the count
+        self.lines = WaitProgress(console, self._line, enabled=True)
+
+    def _line(self, elapsed: float) -> str:
+        counts = self.counts
+        if counts is None:
+            return f"batch  starting  {elapsed:.1f} s"
+        return (
+            f"batch  {counts.finished}/{counts.total}  {counts.done} done  {counts.failed} failed  "
+            f"{counts.unknown} unknown  {counts.spent:g} credits  {elapsed:.1f} s"
+        )
+
+    def __enter__(self) -> _PlainProgress:
+        self.lines.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.lines.__exit__(*exc_info)
+
+    def __call__(self, counts: BatchProgress) -> None:
+        self.counts = counts
+        if counts.finished != self.finished:
+            self.finished = counts.finished
+            self.lines.changed()
+
+
 def _summary_json(summary: JournalSummary) -> dict[str, object]:
     return {
         "lines": summary.total,
@@ -234,11 +276,20 @@ def _summary_json(summary: JournalSummary) -> dict[str, object]:
     }
 
 
-def _print_summary(console: Console, summary: JournalSummary) -> None:
+def _print_summary(
+    console: Console, summary: JournalSummary, spent_by_run: float | None = None
+) -> None:
+    from ..batch._journal import DONE, FAILED, UNKNOWN
+
+    # A line refused unsent under --max-credits ends failed too, and is sent by a rerun.
+    spent = f"{summary.spent:g} credits spent"
+    if spent_by_run is not None:
+        spent = f"{spent_by_run:g} credits spent by this run, {summary.spent:g} in all"
     console.print(
-        f"{summary.total} lines: {summary.count(DONE)} done, {summary.count(FAILED)} failed, "
-        f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; "
-        f"{summary.spent:g} credits spent"
+        f"{summary.total} lines: {summary.count(DONE)} done, "
+        f"{summary.count(FAILED)} failed or refused unsent, "
+        f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; {spent}",
+        soft_wrap=True,
     )
     if summary.count(UNKNOWN):
         console.print(
@@ -248,23 +299,29 @@ def _print_summary(console: Console, summary: JournalSummary) -> None:
 
 
 def _print_report(console: Console, report: BatchReport, args: argparse.Namespace) -> None:
+    from ._output import print_json
+
     if args.json:
-        stopped = {"stopped": report.stopped, "out": str(args.out)}
-        print_json(console, {**_summary_json(report.summary), **stopped})
+        run = {"stopped": report.stopped, "out": str(args.out), "spent_by_run": report.spent_by_run}
+        print_json(console, {**_summary_json(report.summary), **run})
         return
-    _print_summary(console, report.summary)
+    _print_summary(console, report.summary, report.spent_by_run)
     if report.error is not None:
         console.print(f"[red]{type(report.error).__name__}: {report.error.message}[/red]")
     if report.stopped:
         console.print("Stopped: run the same command again to resume.")
-    console.print(f"Output: {args.out}")
+    console.print(f"Output: {args.out}", soft_wrap=True)
 
 
 def _status(args: argparse.Namespace, console: Console) -> int:
+    from .._errors import ApiInOneError
+    from ..batch._open import open_journal
+    from ._output import print_json
+
     try:
         journal = open_journal(args.journal, read_only=True)
     except (ApiInOneError, OSError) as error:
-        return _usage(getattr(error, "message", str(error)))
+        raise UsageError(getattr(error, "message", str(error))) from None
     try:
         summary = journal.summary()
     finally:

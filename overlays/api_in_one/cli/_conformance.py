@@ -1,22 +1,21 @@
-"""``aio conformance``: check a live server against openapi.yaml and write the drift report."""
+"""``aio conformance``: check a live server (or a recording) against openapi.yaml and write
+the drift report."""
 
 from __future__ import annotations
 
 import argparse
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+from ._command import EXIT_FAILED, EXIT_OK, Commands, UsageError
 
-from .._errors import ApiInOneError
-from ..conformance import ConformanceReport, check_recording, run_conformance
-from ._output import print_json
-from ._usage import UsageError
+if TYPE_CHECKING:
+    from rich.console import Console
 
-__all__ = ["add_conformance_command"]
+    from ..conformance import CheckResult, ConformanceReport
 
-EXIT_OK, EXIT_DRIFT = 0, 1
+__all__ = ["register"]
 
 
 def _credits(text: str) -> float:
@@ -36,7 +35,7 @@ def _positive(text: str) -> float:
     return value
 
 
-def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> None:
+def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
     """Add ``conformance`` to the ``aio`` subcommands."""
     sub = commands.add_parser(
         "conformance",
@@ -91,6 +90,9 @@ def add_conformance_command(commands: Any, shared: argparse.ArgumentParser) -> N
 
 
 def _conformance(args: argparse.Namespace, console: Console) -> int:
+    from .._errors import ApiInOneError
+    from ..conformance import check_recording, run_conformance
+
     if args.from_recording is not None:
         try:
             report = check_recording(args.from_recording)
@@ -107,6 +109,7 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
             probe_rate_limit=args.probe_rate_limit,
             requests_per_minute=args.requests_per_minute,
             task_timeout=args.task_timeout,
+            on_result=None if args.json else lambda result: _line(console, result),
         )
     except ApiInOneError as error:
         raise UsageError(error.message) from None
@@ -116,12 +119,23 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
 
 
 def _reported(args: argparse.Namespace, console: Console, report: ConformanceReport) -> int:
+    from ._output import print_json
+
     markdown, data = report.write(args.report)
     if args.json:
         print_json(console, report.to_dict())
     else:
         _summary(console, report, markdown, data)
-    return EXIT_OK if report.ok else EXIT_DRIFT
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _line(console: Console, result: CheckResult) -> None:
+    """A line per check as it ends, so a long run shows its progress in a log too."""
+    console.print(
+        f"  {result.outcome:<7} {result.operation}: {result.check}: {result.detail}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _summary(console: Console, report: ConformanceReport, markdown: Path, data: Path) -> None:

@@ -1,43 +1,86 @@
-"""The ``aio`` command: create tasks, wait, download, stream chat, and run the mock."""
+"""The ``aio`` command: the parser every command module registers on, and how errors end.
+
+Each command module (``_COMMAND_MODULES``) adds its own subcommand; see
+``_command.py``. Errors end here, in one place: a line on stderr (a JSON
+object with ``--json``) and the exit code of ``_command.py``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import json
+import re
+import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import IO, Any, NoReturn
 
-from rich.console import Console
-
-from api_in_one_client import AuthenticatedClient
-from api_in_one_client.api.tasks import get_task
-from api_in_one_client.models import Task, TaskCreated, TaskStatusResponse
-
-from .. import _client
-from .._errors import ApiInOneError
-from ..chat._stream import stream_chat
-from ..tasks._downloads import download_results
-from ..tasks._polling import wait_for_task
-from ._batch import add_batch_commands
-from ._conformance import add_conformance_command
-from ._options import (
-    Command,
-    add_schema_options,
-    body_from,
-    command_of,
-    create_commands,
-)
-from ._output import TaskProgress, echo_stream, print_json, printable, shown
-from ._usage import UsageError
+from .._extras import extra_of, install_hint, missing_extra
+from ._command import EXIT_FAILED, EXIT_USAGE, UsageError, exit_on_signal
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+_COMMAND_MODULES = ("_tasks", "_chat", "_batch", "_demo", "_conformance", "_mock")
+"""In the order ``aio --help`` lists them (the task commands as the spec orders them)."""
+
+# Phrases of the library's messages that a person at the command line follows another way.
+_CLI_WORDING = {
+    "pass api_key=...": "pass --api-key",
+    "passed as api_key=": "passed with --api-key",
+    "lower connect(requests_per_minute=...)": "lower --requests-per-minute",
+    "connect(timeout=...) or client.with_options(timeout=...)": "a longer --timeout",
+    "raise max_credits": "raise --max-credits",
+    "Try base_url=": "Try --base-url ",
+}
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
 
 
-def _parser() -> argparse.ArgumentParser:
+class _ParseError(UsageError):
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """No abbreviations (``--promt`` is unknown, not a short ``--prompt``), and every unknown
+    flag is reported as such, with the closest known one, before any missing one."""
+
+    passes_rest = False
+    """True for a command whose own parser reads the rest of the line (``aio mock``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        arguments = list(sys.argv[1:] if args is None else args)
+        if not self.passes_rest and self._subparsers is None:
+            self._refuse_unknown_flags(arguments)
+        return super().parse_known_args(arguments, namespace)
+
+    def _refuse_unknown_flags(self, arguments: list[str]) -> None:
+        known = [flag for flag in self._option_string_actions if flag.startswith("--")]
+        for argument in arguments:
+            if argument == "--":
+                return
+            flag = argument.partition("=")[0]
+            # As argparse reads them: a negative number or a word with a space is a value.
+            if not argument.startswith("-") or _NEGATIVE_NUMBER.match(argument) or " " in flag:
+                continue
+            if flag not in self._option_string_actions:
+                close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]}?" if close else f"; see {self.prog} --help"
+                self.error(f"unknown flag {flag}{hint}")
+
+    def error(self, message: str) -> NoReturn:
+        raise _ParseError(self, message)
+
+
+def _parser() -> _Parser:
     # Global options are accepted before or after the command: `aio image ... --json`.
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument(
@@ -54,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print machine-readable JSON only",
+        help="print machine-readable JSON only (errors too, as a JSON object on stderr)",
     )
     shared.add_argument(
         "--record",
@@ -62,196 +105,137 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="append every exchange with the server to this JSON Lines file (never the key)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aio",
         description="API in One from the command line: create tasks, wait, download, chat.",
         epilog="The key and base URL default to API_IN_ONE_API_KEY and API_IN_ONE_BASE_URL.",
         parents=[shared],
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in create_commands():
-        summary = command.operation.summary
-        sub = commands.add_parser(command.name, help=summary, description=summary, parents=[shared])
-        add_schema_options(sub, command.schema_name)
-        _wait_options(sub)
-        sub.set_defaults(run=_create, create=command)
-
-    task = commands.add_parser(command_of("task-status").name, help="Get or wait for a task")
-    task_commands = task.add_subparsers(dest="task_command", required=True, metavar="ACTION")
-    get = task_commands.add_parser("get", help="Print a task's status", parents=[shared])
-    get.add_argument("task_id")
-    get.set_defaults(run=_task_get)
-    wait = task_commands.add_parser("wait", help="Wait for a task to finish", parents=[shared])
-    wait.add_argument("task_id")
-    _wait_options(wait, always_waits=True)
-    wait.set_defaults(run=_task_wait)
-
-    chat_command = command_of("chat")
-    chat = commands.add_parser(
-        chat_command.name,
-        help="Chat with a model; the reply streams as it arrives",
-        parents=[shared],
-    )
-    chat.add_argument("message", help="what to say")
-    model = chat_command.operation.default_model
-    chat.add_argument("--model", default=model, help=f"model slug [default: {model}]")
-    chat.add_argument("--system", help="a system message to send first")
-    chat.add_argument("--no-stream", action="store_true", help="wait for one whole response")
-    chat.set_defaults(run=_chat)
-
-    add_batch_commands(commands, shared)
-
-    demo = commands.add_parser(
-        "demo", help="Tour the API against the bundled mock", parents=[shared]
-    )
-    demo.add_argument("--full", action="store_true", help="every step, also against a real server")
-    demo.add_argument("--output", type=Path, default=Path("demo-output"), help="download folder")
-    demo.set_defaults(run=_demo)
-
-    add_conformance_command(commands, shared)
-
-    # The mock's own parser reads the rest of the line (see ``aio mock --help``).
-    mock = commands.add_parser("mock", help="Serve the bundled mock gateway", add_help=False)
-    mock.set_defaults(run=_mock)
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f".{name}", __package__).register(commands, shared)
     return parser
 
 
-def _wait_options(parser: argparse.ArgumentParser, *, always_waits: bool = False) -> None:
-    if not always_waits:
-        parser.add_argument("--wait", action="store_true", help="wait for the task to finish")
-    parser.add_argument("--download", metavar="DIR", type=Path, help="save the results here")
-    parser.add_argument(
-        "--timeout", type=float, default=600.0, help="seconds to wait [default: 600]"
-    )
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked (metadata is slow to load)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("api-in-one")
+        except metadata.PackageNotFoundError:
+            version = "(not installed)"
+        _write(sys.stdout, f"{parser.prog} {version}")
+        parser.exit()
 
 
-def _connect(args: argparse.Namespace) -> AuthenticatedClient:
-    try:
-        return _client.connect(args.api_key, base_url=args.base_url, record=args.record)
-    except ApiInOneError as error:
-        raise UsageError(str(error)) from None
+def cli_wording(message: str) -> str:
+    """A library message in the words of the command line: flags, not keyword arguments."""
+    for library, cli in _CLI_WORDING.items():
+        message = message.replace(library, cli)
+    return message
 
 
-def _create(args: argparse.Namespace, console: Console) -> int:
-    command: Command = args.create
-    module = importlib.import_module(command.operation.module)
-    models = importlib.import_module("api_in_one_client.models")
-    body = getattr(models, command.schema_name).from_dict(body_from(args))
-    with _connect(args) as client:
-        created = module.sync(client=client, body=body)
-        assert isinstance(created, TaskCreated)
-        if not (args.wait or args.download):
-            if args.json:
-                print_json(console, created.to_dict())
-            else:
-                console.print(f"Created task [bold]{shown(created.data.task_id)}[/bold]")
-            return EXIT_OK
-        return _finish(args, console, client, created.data.task_id)
+def _report(
+    error: BaseException,
+    *,
+    as_json: bool,
+    message: str,
+    status: int | None = None,
+    label: str = "",
+) -> None:
+    """One line on stderr; with ``--json`` a JSON object: type, status, message, request id."""
+    from ._output import printable
 
-
-def _finish(
-    args: argparse.Namespace, console: Console, client: AuthenticatedClient, task_id: str
-) -> int:
-    with TaskProgress(console, task_id, enabled=not args.json) as progress:
-        task = wait_for_task(client, task_id, timeout=args.timeout, on_progress=progress)
-    paths = download_results(client, task, args.download) if args.download else []
-    if args.json:
-        print_json(console, {**task.to_dict(), "files": [str(p) for p in paths]})
-        return EXIT_OK
-    for url in task.response if isinstance(task.response, list) else []:
-        console.print(f"  result  {shown(url)}")
-    for path in paths:
-        console.print(f"  saved   {shown(path)}")
-    return EXIT_OK
-
-
-def _task_get(args: argparse.Namespace, console: Console) -> int:
-    with _connect(args) as client:
-        answer = get_task.sync(args.task_id, client=client)
-    assert isinstance(answer, TaskStatusResponse)
-    task: Task = answer.data
-    if args.json:
-        print_json(console, task.to_dict())
+    if as_json:
+        fields = {
+            "type": "UsageError" if isinstance(error, UsageError) else type(error).__name__,
+            "status": status,
+            "message": message,
+            "request_id": getattr(error, "request_id", None),
+        }
+        _write(sys.stderr, json.dumps(fields))
     else:
-        console.print(f"[bold]{shown(task.task_id)}[/bold]  {shown(task.status)}")
-        for url in task.response if isinstance(task.response, list) else []:
-            console.print(f"  result  {shown(url)}")
-    return EXIT_OK
+        _write(sys.stderr, f"aio: {label}{printable(message)}")
 
 
-def _task_wait(args: argparse.Namespace, console: Console) -> int:
-    with _connect(args) as client:
-        return _finish(args, console, client, args.task_id)
-
-
-def _chat(args: argparse.Namespace, console: Console) -> int:
-    messages = [{"role": "system", "content": args.system}] if args.system else []
-    messages.append({"role": "user", "content": args.message})
-    body: dict[str, Any] = {"model": args.model, "messages": messages}
-    body["stream_options"] = {"include_usage": True}
-    with _connect(args) as client, stream_chat(client, body) as stream:
-        if args.no_stream or args.json:
-            result = stream.until_done()
-        else:
-            result = echo_stream(console, stream)
-    if args.json:
-        usage = result.usage.to_dict() if result.usage is not None else None
-        print_json(
-            console,
-            {"text": result.text, "usage": usage, "credits_consumed": result.credits_consumed},
-        )
-    elif args.no_stream:
-        console.print(result.text, highlight=False, markup=False, soft_wrap=True)
-    return EXIT_OK
-
-
-def _demo(args: argparse.Namespace, console: Console) -> int:
-    from ._demo import run_demo
-
-    return run_demo(console, full=args.full, output=args.output)
-
-
-def _mock(args: argparse.Namespace, console: Console) -> int:
-    from ..mock.__main__ import main as serve_mock
-
-    try:
-        return serve_mock(args.mock_args)
-    except SystemExit as exit_:  # the mock's own parser: --help or a bad option
-        return int(exit_.code or 0)
+def _write(stream: IO[str], line: str) -> None:
+    stream.write(line + "\n")
+    stream.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``aio``; returns the exit code (0 ok, 1 API error, 2 usage error)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    wants_json = "--json" in arguments
+    missing = missing_extra("cli", "aio")
+    if missing:
+        _write(sys.stderr, f"aio: {missing}")
+        return EXIT_USAGE
+    try:
+        return _run(arguments)
+    except _ParseError as error:
+        if wants_json:
+            _report(error, as_json=True, message=str(error))
+        else:
+            error.parser.print_usage(sys.stderr)
+            _write(sys.stderr, f"{error.parser.prog}: error: {error}")
+        return EXIT_USAGE
+    except ModuleNotFoundError as error:
+        extra = extra_of(error.name)
+        if extra is None:
+            raise
+        command = " ".join(["aio", *[a for a in arguments if not a.startswith("-")][:1]])
+        _report(error, as_json=wants_json, message=install_hint(extra, command))
+        return EXIT_USAGE
+
+
+def _run(arguments: list[str]) -> int:
     parser = _parser()
     try:
-        args, rest = parser.parse_known_args(argv)
-        if rest and args.command != "mock":
-            parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    except SystemExit as exit_:
+        args, rest = parser.parse_known_args(arguments)
+    except SystemExit as exit_:  # --help and --version
         return int(exit_.code or 0)
-    args.mock_args = rest
+    if rest and not getattr(args, "takes_rest", False):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
     # Set here, not as parser defaults: the shared actions' defaults must stay SUPPRESS
     # so that a subcommand does not reset what was given before it.
     defaults = (("api_key", None), ("base_url", None), ("json", False), ("record", None))
     for name, default in defaults:
         if not hasattr(args, name):
             setattr(args, name, default)
+    from rich.console import Console
+
+    from .._errors import ApiInOneError
+
     console = Console(highlight=False)
-    errors = Console(stderr=True, highlight=False)
     try:
         code: int = args.run(args, console)
         return code
     except UsageError as error:
-        errors.print(f"aio: error: {printable(error)}", markup=False)
+        _report(error, as_json=args.json, message=cli_wording(str(error)), label="error: ")
         return EXIT_USAGE
     except ApiInOneError as error:
-        errors.print(f"aio: {type(error).__name__}: {printable(error.message)}", markup=False)
-        return EXIT_API_ERROR
+        _report(
+            error,
+            as_json=args.json,
+            message=cli_wording(error.message),
+            status=error.status,
+            label=f"{type(error).__name__}: ",
+        )
+        return EXIT_FAILED
     except OSError as error:  # a download folder that cannot be written, say
-        errors.print(f"aio: {type(error).__name__}: {printable(error)}", markup=False)
-        return EXIT_API_ERROR
+        _report(error, as_json=args.json, message=str(error), label=f"{type(error).__name__}: ")
+        return EXIT_FAILED
     except KeyboardInterrupt:
-        return 130
+        return exit_on_signal(signal.SIGINT)
 
 
 if __name__ == "__main__":

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.live import Live
 from rich.markup import escape
-from rich.spinner import Spinner
 from rich.text import Text
 
-from api_in_one_client.models import Task
+from ._progress import WaitProgress
 
-from ..chat._stream import ChatResult, ChatStream
+if TYPE_CHECKING:
+    from api_in_one_client.models import Task
+
+    from ..chat._stream import ChatResult, ChatStream
 
 __all__ = ["TaskProgress", "echo_stream", "print_json", "printable", "shown"]
 
+_SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -53,37 +54,44 @@ def echo_stream(console: Console, stream: ChatStream) -> ChatResult:
 
 
 class TaskProgress:
-    """A spinner line with the task's status and elapsed time, updated on every poll."""
+    """A task's id, status and elapsed time while it is waited for (see ``WaitProgress``)."""
 
     def __init__(self, console: Console, task_id: str, *, enabled: bool = True) -> None:
-        self._started = time.monotonic()
         self._task_id = task_id
-        self._spinner = Spinner("dots", text=self._line("submitted"))
-        self._live = Live(self._spinner, console=console, transient=True, refresh_per_second=10)
-        self._console = console
         self._status = "submitted"
+        self._console = console
         self._enabled = enabled
+        self._finished = False
+        self._progress = WaitProgress(console, self._line, enabled=enabled)
 
-    def _line(self, status: str) -> Text:
-        elapsed = time.monotonic() - self._started
+    def _line(self, elapsed: float) -> Text:
+        # The spinner turns with the clock, redrawn by the live line, not by the polls.
+        turning = _SPINNER[int(elapsed * 10) % len(_SPINNER)] + " " if self._live() else ""
         return Text.assemble(
+            turning,
             (printable(self._task_id), "bold"),
-            f"  {printable(status)}  ",
+            f"  {printable(self._status)}  ",
             (f"{elapsed:5.1f} s", "dim"),
         )
 
+    def _live(self) -> bool:
+        return self._console.is_terminal and not self._finished
+
     def __enter__(self) -> Callable[[Task], None]:
-        if self._enabled:
-            self._live.start()
+        self._progress.__enter__()
         return self.update
 
     def update(self, task: Task) -> None:
-        """The progress callback for ``wait_for_task``."""
-        self._status = str(task.status)
-        self._spinner.update(text=self._line(self._status))
+        """The progress callback for ``wait_for_task``: a plain line when the status changes."""
+        status = str(task.status)
+        if status != self._status:
+            self._status = status
+            self._progress.changed()
 
     def __exit__(self, *exc_info: object) -> None:
+        self._progress.__exit__(*exc_info)
+        self._finished = True
         if self._enabled:
-            self._live.stop()
-            mark = "[green]✓[/green]" if self._status.upper() == "SUCCESS" else "[red]✗[/red]"
-            self._console.print(mark, self._line(self._status))
+            ok = self._status.upper() == "SUCCESS"
+            mark = Text("✓ ", "green") if ok else Text("✗ ", "red")
+            self._console.print(Text.assemble(mark, self._line(self._progress.elapsed)))

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from .._contract import Answer, Contract
-from .._operations import OperationFacts, operation_at, operations
+from .._operations import OperationFacts, Routes, operations, routes
 from .._recording import read_recording, recorded_body
 from .._spec import load_spec
 from ._report import DRIFT, PASS, SKIPPED, CheckResult, ConformanceReport, excerpt_of
@@ -29,25 +29,26 @@ def check_recording(path: Path | str, spec: Mapping[str, Any] | None = None) -> 
     bundled openapi.yaml by default); raises ``ValueError`` for a line that is not one."""
     spec = load_spec() if spec is None else spec
     contract, known = Contract(spec), {facts.operation_id: facts for facts in operations(spec)}
+    paths = routes(spec)
     report = ConformanceReport(
         base_url=f"recording {path}", spec_version=str(spec["info"]["version"]), max_credits=0
     )
     for number, exchange in enumerate(read_recording(Path(path)), start=1):
-        report.results.append(_checked(contract, known, spec, number, exchange))
+        report.results.append(_checked(contract, known, paths, number, exchange))
     return report
 
 
 def _checked(
     contract: Contract,
     known: Mapping[str, OperationFacts],
-    spec: Mapping[str, Any],
+    paths: Routes,
     number: int,
     exchange: Mapping[str, Any],
 ) -> CheckResult:
     request, response = exchange.get("request") or {}, exchange["response"]
     method, path = str(request.get("method", "")), str(request.get("path", ""))
     check = f"recorded #{number}: {method} {path}"
-    facts = known.get(str(exchange.get("operation"))) or operation_at(method, path, spec)
+    facts = known.get(str(exchange.get("operation"))) or _operation_at(paths, method, path)
     body = recorded_body(response)
     status = int(response.get("status", 0))
     if facts is None:
@@ -74,3 +75,8 @@ def _checked(
         tuple(problems),
         excerpt_of(body, None),
     )
+
+
+def _operation_at(paths: Routes, method: str, path: str) -> OperationFacts | None:
+    found = paths.match(path)
+    return None if found is None else found.by_method.get(method)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from .. import _wire
 from .._budget import RateBudget, TokenBucket
 from .._client import ApiInOneClient, _settings, connect
 from .._contract import Answer, Contract
@@ -65,6 +66,7 @@ def run_conformance(
     timeout: float = 60.0,
     probe_requests: int = 300,
     spec: Mapping[str, Any] | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
 ) -> ConformanceReport:
     """Check the server at ``base_url`` against openapi.yaml and return the report.
 
@@ -76,7 +78,9 @@ def run_conformance(
     it (an invalid body) is only sent when that worst case fits too, and
     counts as spent if it is accepted, so the run never spends more than
     ``max_credits``. ``probe_rate_limit`` then
-    exceeds the rate limit on purpose to check the 429 answer.
+    exceeds the rate limit on purpose to check the 429 answer. ``on_result``
+    is called with each check's result as it is known (``aio conformance``
+    prints a line for each).
 
     Requests are paced by ``rate_budget`` (default: a ``TokenBucket`` of
     ``requests_per_minute``). ``transport`` replaces the HTTP transport, e.g.
@@ -131,6 +135,7 @@ def run_conformance(
         report=report,
         poll_interval=poll_interval,
         task_timeout=task_timeout,
+        on_result=on_result,
     )
     with client, raw, files:
         run.free_checks()
@@ -179,6 +184,12 @@ class _Run:
     report: ConformanceReport
     poll_interval: float
     task_timeout: float
+    on_result: Callable[[CheckResult], None] | None = None
+
+    def _keep(self, result: CheckResult) -> None:
+        self.report.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
 
     # -- free checks ---------------------------------------------------------------------
 
@@ -252,7 +263,7 @@ class _Run:
         self, facts: OperationFacts, check: str, example: Mapping[str, Any], cost: float
     ) -> None:
         streamed = example.get("stream", True) is not False
-        accept = "text/event-stream" if streamed else "application/json"
+        accept = _wire.EVENT_STREAM if streamed else _wire.JSON
         self._check(
             facts,
             f"{check} ({'SSE' if streamed else 'JSON'})",
@@ -323,8 +334,8 @@ class _Run:
                 continue
             if response.status_code != 200:
                 problems.append(f"{url}: HTTP {response.status_code}")
-            got = response.headers.get("content-type", "").split(";")[0].strip()
-            if media_type is not None and got != media_type:
+            got = _wire.media_type(response)
+            if media_type is not None and got != _wire.media_type(media_type):
                 problems.append(f"{url}: Content-Type {got!r}, the spec says {media_type!r}")
         detail = f"{len(urls)} result files fetched" if not problems else problems[0]
         outcome = DRIFT if problems else PASS
@@ -417,7 +428,7 @@ class _Run:
         status = answer.status if answer is not None else None
         if problems:
             excerpt = _excerpt(answer, self.key) if answer is not None else ""
-            self.report.results.append(
+            self._keep(
                 CheckResult(
                     facts.operation_id,
                     check,
@@ -431,9 +442,7 @@ class _Run:
             )
             return
         detail = detail or f"HTTP {status} as declared"
-        self.report.results.append(
-            CheckResult(facts.operation_id, check, PASS, detail, status, credits=credits)
-        )
+        self._keep(CheckResult(facts.operation_id, check, PASS, detail, status, credits=credits))
 
     def _add(
         self,
@@ -444,7 +453,7 @@ class _Run:
         *,
         problems: list[str] | None = None,
     ) -> None:
-        self.report.results.append(
+        self._keep(
             CheckResult(
                 facts.operation_id,
                 check,

@@ -8,13 +8,23 @@ serves result files and injects failures on demand::
 
     with serve(MockConfig(time_scale=0.01)) as mock:
         ...  # point a client at mock.base_url with DEMO_KEY
+
+Needs the ``mock`` extra (``pip install 'api-in-one[mock]'``). Names are
+imported on first use, so ``python -m api_in_one.mock`` and the pytest
+plugin can say so in one line when it is missing.
 """
 
-from ._app import create_app
-from ._config import DEMO_KEY, Faults, MockConfig
-from ._drift import DRIFTS
-from ._server import RunningMock, serve
-from ._state import MockState, MockTask, Stats, served_responses
+# No other module-level names: dir() of the package is its public names.
+import typing as _typing
+
+from .._lazy import lazy_exports as _lazy_exports
+
+if _typing.TYPE_CHECKING:
+    from ._app import create_app
+    from ._config import DEMO_KEY, Faults, MockConfig
+    from ._drift import DRIFTS
+    from ._server import RunningMock, serve
+    from ._state import MockState, MockTask, Stats, served_responses
 
 __all__ = [
     "DEMO_KEY",
@@ -29,3 +39,13 @@ __all__ = [
     "serve",
     "served_responses",
 ]
+
+# Where each public name lives, for the lazy imports (see _lazy.py).
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "._app": ("create_app",),
+    "._config": ("DEMO_KEY", "Faults", "MockConfig"),
+    "._drift": ("DRIFTS",),
+    "._server": ("RunningMock", "serve"),
+    "._state": ("MockState", "MockTask", "Stats", "served_responses"),
+}
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 
+from .._extras import missing_extra
 from ._config import DEMO_KEY, MockConfig
-from ._drift import DRIFTS
+
+PROG = "python -m api_in_one.mock"
 
 
 def _key(text: str) -> tuple[str, float]:
@@ -21,9 +24,11 @@ def _key(text: str) -> tuple[str, float]:
 
 
 def parser() -> argparse.ArgumentParser:
-    """Command-line options of the mock server."""
+    """Command-line options of the mock server (needs the mock extra)."""
+    from ._drift import DRIFTS
+
     cli = argparse.ArgumentParser(
-        prog="python -m api_in_one.mock",
+        prog=PROG,
         description=f"Serve the API in One mock gateway. The demo key {DEMO_KEY} always works.",
     )
     cli.add_argument("--host", default="127.0.0.1", help="interface to listen on")
@@ -62,7 +67,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the server until interrupted."""
+    """Run the server until interrupted; 2 for a missing extra or a port in use."""
+    missing = missing_extra("mock", PROG)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     cli = parser()
     args = cli.parse_args(argv)
     if args.replay is not None and not os.path.isfile(args.replay):
@@ -79,7 +88,16 @@ def main(argv: list[str] | None = None) -> int:
         drift=frozenset(args.drift),
         replay=args.replay,
     )
-    sock = listening_socket(args.host, args.port)
+    try:
+        sock = listening_socket(args.host, args.port)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"{PROG}: port {args.port} on {args.host} is in use: pass --port 0 for a free one",
+            file=sys.stderr,
+        )
+        return 2
     # Printed once the socket listens, so a script may connect as soon as it reads this line.
     print(f"API in One mock on {base_url_of(sock)} (key {DEMO_KEY})", flush=True)
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))

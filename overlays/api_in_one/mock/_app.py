@@ -21,6 +21,14 @@ from starlette.types import Receive, Scope, Send
 
 from .. import _operations
 from .._operations import OperationFacts
+from .._wire import (
+    EVENT_STREAM,
+    JSON,
+    REQUEST_ID_HEADER,
+    media_type,
+    new_request_id,
+    sent_request_id,
+)
 from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._drift import Drift
@@ -165,7 +173,8 @@ class _Gateway:
             response = error.response()
         operation_id = operation.operation_id if operation else None
         response = self.drift.apply(operation_id, response)
-        response.headers["X-Request-Id"] = request.headers.get("x-request-id", "mock_unnamed")
+        # The client's id echoed, else one of its own per answer, as the gateway gives.
+        response.headers[REQUEST_ID_HEADER] = sent_request_id(request.headers) or new_request_id()
         self.state.stats.record_response(operation_id, response.status_code)
         return response
 
@@ -261,9 +270,9 @@ class _Gateway:
     async def _body(self, request: Request, operation: Operation) -> dict[str, Any]:
         if operation.body is None:
             return {}
-        content_type = request.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() != "application/json":
-            raise ApiError(400, f"Content-Type must be application/json, not {content_type!r}")
+        kind = media_type(request.headers)
+        if kind != JSON:
+            raise ApiError(400, f"Content-Type must be application/json, not {kind or 'none'!r}")
         limit = self.state.config.max_body_bytes
         raw = bytearray()
         async for part in request.stream():
@@ -324,7 +333,7 @@ class _Gateway:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage", False))
         events = list(stream_events(reply, cost, include_usage=include_usage))
         return StreamingResponse(
-            self._sse(events), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+            self._sse(events), media_type=EVENT_STREAM, headers={"Cache-Control": "no-cache"}
         )
 
     async def _sse(self, events: list[dict[str, Any]]) -> AsyncIterator[bytes]:

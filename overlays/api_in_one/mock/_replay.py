@@ -31,12 +31,13 @@ from starlette.responses import Response, StreamingResponse
 
 from .._operations import operation
 from .._recording import event_bytes, read_recording, recorded_body
+from .._wire import REQUEST_ID_HEADER
 
 __all__ = ["Replay"]
 
 _HOP_HEADERS = frozenset(
-    {"content-length", "transfer-encoding", "connection", "date", "server", "x-request-id"}
-    | {"content-encoding", "keep-alive"}
+    {"content-length", "transfer-encoding", "connection", "date", "server", "keep-alive"}
+    | {"content-encoding", REQUEST_ID_HEADER.lower()}
 )
 """Headers of the recorded connection, not of the answer: the mock's server sets its own."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +9,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .._operations import operations, routes
 from .._spec import load_spec
 
 __all__ = ["Operation", "Operations", "describe_error"]
@@ -24,46 +24,50 @@ class Operation:
     operation_id: str
     method: str
     template: str
-    pattern: re.Pattern[str]
     parameters: dict[str, jsonschema.Draft202012Validator]
     body: jsonschema.Draft202012Validator | None
 
 
 class Operations:
-    """Finds the operation for a method and path, and validates against the spec."""
+    """Finds the operation for a method and path, and validates against the spec.
+
+    Paths are matched by ``_operations.routes``, the matcher the client's
+    transport uses too.
+    """
 
     def __init__(self, spec: dict[str, Any] | None = None) -> None:
         spec = load_spec() if spec is None else spec
         registry: Registry[Any] = Registry().with_resource(
             _SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012)
         )
-        self._by_template: dict[str, dict[str, Operation]] = {}
-        for template, item in spec["paths"].items():
-            pattern = re.compile(
-                "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+        self._routes = routes(spec)
+        self._by_id: dict[str, Operation] = {}
+        for facts in operations(spec):
+            operation = spec["paths"][facts.path][facts.method.lower()]
+            self._by_id[facts.operation_id] = Operation(
+                operation_id=facts.operation_id,
+                method=facts.method,
+                template=facts.path,
+                parameters={
+                    parameter["name"]: _validator(parameter["schema"], registry)
+                    for parameter in map(
+                        lambda p: _resolve(spec, p), operation.get("parameters", [])
+                    )
+                },
+                body=_body_validator(operation, registry),
             )
-            for method, operation in item.items():
-                self._by_template.setdefault(template, {})[method.upper()] = Operation(
-                    operation_id=operation["operationId"],
-                    method=method.upper(),
-                    template=template,
-                    pattern=pattern,
-                    parameters={
-                        parameter["name"]: _validator(parameter["schema"], registry)
-                        for parameter in map(
-                            lambda p: _resolve(spec, p), operation.get("parameters", [])
-                        )
-                    },
-                    body=_body_validator(operation, registry),
-                )
 
     def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], list[str]]:
-        """(operation, path parameters, methods allowed on the path); operation None if no match."""
-        for methods in self._by_template.values():
-            found = next(iter(methods.values())).pattern.match(path)
-            if found:
-                return methods.get(method), found.groupdict(), sorted(methods)
-        return None, {}, []
+        """(operation, path parameters, methods allowed on the path); operation None if no match.
+
+        ``path`` is under the base URL, without its prefix.
+        """
+        found = self._routes.match(path, under_prefix=False)
+        if found is None:
+            return None, {}, []
+        facts = found.by_method.get(method)
+        operation = None if facts is None else self._by_id[facts.operation_id]
+        return operation, dict(found.parameters), sorted(found.by_method)
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,11 @@ from ._polling import (
     wait_for_task,
     wait_for_tasks,
 )
+from ._resource import AsyncTasksResource, TasksResource
 
 __all__ = [
+    "AsyncTasksResource",
+    "TasksResource",
     "as_completed",
     "async_as_completed",
     "async_download_results",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,16 +20,12 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from .._errors import (
-    REQUEST_ID_HEADER,
-    APIConnectionError,
-    ApiInOneError,
-    error_from_response,
-    new_request_id,
-)
+from .._errors import APIConnectionError, ApiInOneError, error_from_response
 from .._operations import operations
 from .._task_log import last_request_id
 from .._telemetry import traced_async_download, traced_download
+from .._tls import tls_context
+from .._wire import REQUEST_ID_HEADER, media_type, new_request_id
 
 __all__ = ["async_download_results", "download_results"]
 
@@ -49,16 +45,15 @@ def _urls(client: AuthenticatedClient, task: Task) -> list[str]:
     return urls
 
 
-def _safe_name(task_id: str, index: int, url: str, content_type: str = "") -> str:
+def _safe_name(task_id: str, index: int, url: str, kind: str = "") -> str:
     """``<task id>-<index><.ext>``, from characters that cannot climb out of the folder.
 
-    The extension is the URL's, or else the one of the answer's content type.
+    The extension is the URL's, or else the one of the answer's media type ``kind``.
     """
     basename = httpx.URL(url).path.rsplit("/", 1)[-1]
     stem, dot, extension = basename.rpartition(".")
     if not (dot and stem):
-        media_type = content_type.split(";")[0].strip().lower()
-        extension = _extension_of(media_type)
+        extension = _extension_of(kind)
     suffix = "." + _UNSAFE.sub("", extension)[:10] if extension else ""
     return f"{_UNSAFE.sub('_', task_id).strip('._') or 'task'}-{index}{suffix.lower()}"
 
@@ -106,7 +101,9 @@ def download_results(
     paths = []
     # A separate client: result hosts are not the API and must never see the key.
     urls, fresh = _urls(client, task), False
-    with httpx.Client(timeout=_timeout(client), follow_redirects=True) as http:
+    with httpx.Client(
+        timeout=_timeout(client), follow_redirects=True, verify=tls_context()
+    ) as http:
         for index in range(len(urls)):
             try:
                 paths.append(_save(http, urls[index], index, to))
@@ -153,7 +150,9 @@ async def async_download_results(
     paths = []
     timeout = client.get_async_httpx_client().timeout
     urls, fresh = _urls(client, task), False
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=True) as http:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=True, verify=tls_context()
+    ) as http:
         for index in range(len(urls)):
             try:
                 paths.append(await _async_save(http, urls[index], index, to))
@@ -208,13 +207,24 @@ class _Destination:
         if response.status_code >= 400:
             error = error_from_response(response, request_id=request_id)
             raise _Expired(error) if response.status_code in _EXPIRED else error
-        content_type = response.headers.get("content-type", "")
-        return self.folder / _safe_name(self.task.task_id, index, url, content_type)
+        return self.folder / _safe_name(self.task.task_id, index, url, media_type(response))
 
 
 def _total(response: httpx.Response) -> int | None:
     length = response.headers.get("content-length")
     return int(length) if length and length.isdigit() else None
+
+
+def _create_beside(target: Path) -> tuple[Path, int]:
+    """A new file beside ``target`` and its descriptor, created with the user's umask
+    (mode 0644 under umask 022, as any download), unlike ``mkstemp``'s 0600."""
+    for _ in range(100):
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 class _Partial:
@@ -225,11 +235,8 @@ class _Partial:
     ) -> None:
         self.target, self.total, self.on_progress = target, total, on_progress
         self.done = 0
-        handle, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        self.temporary, handle = _create_beside(target)
         self.file = os.fdopen(handle, "wb")
-        self.temporary = Path(name)
 
     def __enter__(self) -> _Partial:
         return self

@@ -15,9 +15,8 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api.tasks import get_task
 from api_in_one_client.models import Task, TaskStatusResponse
 
-from .._client import ApiInOneClient
 from .._errors import ApiInOneError, TaskFailedError, TaskTimeoutError
-from .._task_log import last_request_id
+from .._task_log import TaskLog, last_request_id
 from .._task_status import FAILED, TaskLike, task_id_of
 from .._telemetry import TaskWaits
 from ._schedule import Schedule
@@ -42,9 +41,20 @@ def _schedule(
     timeout: float,
 ) -> Schedule:
     ids = _deduplicated(tasks)
-    log = client.task_log if isinstance(client, ApiInOneClient) else None
+    # Any client with a task log (those of connect() and aconnect()) times polls from it;
+    # read by attribute so that the client module can build on this one.
+    log: TaskLog | None = getattr(client, "task_log", None)
     origins = {} if log is None else {i: c for i in ids if (c := log.get(i)) is not None}
-    return Schedule(ids, origins, poll_interval, max_poll_interval, timeout)
+    scale = _time_scale(client)
+    return Schedule(ids, origins, poll_interval * scale, max_poll_interval * scale, timeout * scale)
+
+
+def _time_scale(client: AuthenticatedClient) -> float:
+    """Real seconds per server second: the waits' intervals and deadline are server seconds.
+
+    Read by attribute, as the task log is: 1 for a client that is not connect()'s."""
+    scale: float = getattr(client, "time_scale", 1.0)
+    return scale
 
 
 def _data(answer: TaskStatusResponse | object, task_id: str) -> Task:
@@ -72,8 +82,9 @@ def _seen(
     except TaskTimeoutError as late:
         # The schedule knows the deadline, the client the id of the poll that found it passed.
         request_id = last_request_id(client, late.task_id)
+        timeout = late.timeout / _time_scale(client)  # as the caller gave it
         raise TaskTimeoutError(
-            late.task_id, late.last_status, late.timeout, request_id=request_id
+            late.task_id, late.last_status, timeout, request_id=request_id
         ) from None
     if not finished:
         return False

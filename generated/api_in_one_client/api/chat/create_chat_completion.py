@@ -124,11 +124,16 @@ def sync_detailed(
     stream sends a call's `id` and `name` in its first delta and the
     `arguments` JSON text in pieces, matched by `index`.
 
-    The bundled mock answers with a tool call, deterministically, when the
-    request has `tools`, `tool_choice` is not `none`, and the last message
-    is from the user (a `tool` message as the last one gets a text answer):
-    it calls the function `tool_choice` names, else the first tool, with
-    the arguments `{"query": <the user's text>}`.
+    The bundled mock answers as a model would, deterministically: with
+    `tools`, it calls functions when `tool_choice` is `required` or names
+    one, or when it is `auto` and the last message is the user's (`none`,
+    or a `tool` message last under `auto`, gets text); a named function
+    alone, else every tool whose name the user's message mentions (the
+    first tool if none), or only the first of them with
+    `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+    function's `parameters` schema. `response_format` `json_schema` makes
+    the content an instance of its schema, `json_object` a JSON object.
+    docs/mock.md has the rules in full.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
@@ -184,11 +189,16 @@ def sync(
     stream sends a call's `id` and `name` in its first delta and the
     `arguments` JSON text in pieces, matched by `index`.
 
-    The bundled mock answers with a tool call, deterministically, when the
-    request has `tools`, `tool_choice` is not `none`, and the last message
-    is from the user (a `tool` message as the last one gets a text answer):
-    it calls the function `tool_choice` names, else the first tool, with
-    the arguments `{"query": <the user's text>}`.
+    The bundled mock answers as a model would, deterministically: with
+    `tools`, it calls functions when `tool_choice` is `required` or names
+    one, or when it is `auto` and the last message is the user's (`none`,
+    or a `tool` message last under `auto`, gets text); a named function
+    alone, else every tool whose name the user's message mentions (the
+    first tool if none), or only the first of them with
+    `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+    function's `parameters` schema. `response_format` `json_schema` makes
+    the content an instance of its schema, `json_object` a JSON object.
+    docs/mock.md has the rules in full.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
@@ -239,11 +249,16 @@ async def asyncio_detailed(
     stream sends a call's `id` and `name` in its first delta and the
     `arguments` JSON text in pieces, matched by `index`.
 
-    The bundled mock answers with a tool call, deterministically, when the
-    request has `tools`, `tool_choice` is not `none`, and the last message
-    is from the user (a `tool` message as the last one gets a text answer):
-    it calls the function `tool_choice` names, else the first tool, with
-    the arguments `{"query": <the user's text>}`.
+    The bundled mock answers as a model would, deterministically: with
+    `tools`, it calls functions when `tool_choice` is `required` or names
+    one, or when it is `auto` and the last message is the user's (`none`,
+    or a `tool` message last under `auto`, gets text); a named function
+    alone, else every tool whose name the user's message mentions (the
+    first tool if none), or only the first of them with
+    `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+    function's `parameters` schema. `response_format` `json_schema` makes
+    the content an instance of its schema, `json_object` a JSON object.
+    docs/mock.md has the rules in full.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
@@ -297,11 +312,16 @@ async def asyncio(
     stream sends a call's `id` and `name` in its first delta and the
     `arguments` JSON text in pieces, matched by `index`.
 
-    The bundled mock answers with a tool call, deterministically, when the
-    request has `tools`, `tool_choice` is not `none`, and the last message
-    is from the user (a `tool` message as the last one gets a text answer):
-    it calls the function `tool_choice` names, else the first tool, with
-    the arguments `{"query": <the user's text>}`.
+    The bundled mock answers as a model would, deterministically: with
+    `tools`, it calls functions when `tool_choice` is `required` or names
+    one, or when it is `auto` and the last message is the user's (`none`,
+    or a `tool` message last under `auto`, gets text); a named function
+    alone, else every tool whose name the user's message mentions (the
+    first tool if none), or only the first of them with
+    `parallel_tool_calls: false`. Each call's `arguments` satisfy the
+    function's `parameters` schema. `response_format` `json_schema` makes
+    the content an instance of its schema, `json_object` a JSON object.
+    docs/mock.md has the rules in full.
 
     Args:
         body (ChatCompletionRequest): OpenAI-compatible chat completion request. Properties of
