@@ -217,6 +217,9 @@ class AnswerLayer:
     contract: Contract | None
     summary: DriftSummary
     recorder: Recorder | None
+    max_checked_bytes: int = MAX_CHECKED_BYTES
+    """The most of a body held to check it: ``MAX_CHECKED_BYTES``, or the client's
+    ``max_answer_bytes`` when lower, so the transport's cap refuses a larger one in time."""
 
     def exchange(self, request: httpx.Request, response: httpx.Response) -> Exchange | None:
         """The checks and recording of one answer, or None when there is nothing to do."""
@@ -229,7 +232,10 @@ class AnswerLayer:
 
 
 def answer_layer(
-    validate: str | None, record: str | os.PathLike[str] | None, secret: str
+    validate: str | None,
+    record: str | os.PathLike[str] | None,
+    secret: str,
+    max_answer_bytes: int = MAX_CHECKED_BYTES,
 ) -> AnswerLayer:
     """The layer ``connect`` installs; ``secret`` (the key) is never written to a recording.
 
@@ -249,7 +255,8 @@ def answer_layer(
     else:
         summary = DriftSummary(mode, checking=mode != "off", note="" if mode != "off" else "off")
     recorder = None if record is None else Recorder(Path(record), secret)
-    return AnswerLayer(mode, contract, summary, recorder)
+    held = min(MAX_CHECKED_BYTES, max_answer_bytes)
+    return AnswerLayer(mode, contract, summary, recorder, max_checked_bytes=held)
 
 
 @dataclass
@@ -297,7 +304,7 @@ class Exchange:
     def too_large(self, size: int) -> bool:
         """Whether ``size`` bytes of body read so far pass what is checked; if so, it is
         recorded as omitted and handed on unchecked, for the transport's own size cap."""
-        if size <= MAX_CHECKED_BYTES:
+        if size <= self.layer.max_checked_bytes:
             return False
         self.omitted = size
         self._record(False)

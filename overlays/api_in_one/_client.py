@@ -336,7 +336,7 @@ class _Setup:
             _budget(settings.rate_budget, settings.requests_per_minute, settings.burst),
             TaskLog(),
             None if settings.max_credits is None else CreditGuard(settings.max_credits),
-            answer_layer(settings.validate, settings.record, key),
+            answer_layer(settings.validate, settings.record, key, settings.max_answer_bytes),
         )
 
     def client(self, kind: type[_Client], **transport: Any) -> _Client:
