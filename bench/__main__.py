@@ -9,11 +9,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import _batch, _build, _journal, _overhead, _startup, _stream
+from . import _batch, _build, _journal, _overhead, _startup, _stream, _validation
 from ._report import Figure, table, write_results
 from ._servers import loopback_server
 
-PARTS = ("stream", "overhead", "batch", "journal", "startup", "generate")
+PARTS = ("stream", "overhead", "validate", "batch", "journal", "startup", "generate")
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     timings: dict[str, float] = {}
     failures = []
-    if {"stream", "overhead"} & set(args.only):
+    if {"stream", "overhead", "validate"} & set(args.only):
         with loopback_server([run.chunks, run.openai_chunks]) as root:
             if "stream" in args.only:
                 figures += _stream.run(root, run.rounds, run.chunks, run.openai_chunks)
             if "overhead" in args.only:
                 figures += _overhead.run(root, run.rounds, run.requests)
+            if "validate" in args.only:
+                figures += _validation.run(root, run.rounds, run.requests, run.chunks)
     if "batch" in args.only:
         figures += _batch.run(run.rounds, run.batch_tasks, run.batch_scale)
     if "journal" in args.only:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -106,3 +107,21 @@ def _in_threads(count: int, target: Callable[[], None]) -> None:
 def in_threads() -> Callable[[int, Callable[[], None]], None]:
     """``in_threads(count, target)``: run ``target`` in that many threads at once, then join."""
     return _in_threads
+
+
+_SECRETS_IN_RECORDINGS = re.compile(r'aio_[A-Za-z0-9_]{8,}|"authorization"', re.IGNORECASE)
+"""What no recording may hold: anything shaped like a key (every key of the tests is), and an
+``Authorization`` header (no request header is ever written)."""
+
+
+@pytest.fixture
+def recordings(tmp_path: Path) -> Iterator[Path]:
+    """A folder for the test's recordings (``connect(record=...)``); after the test, every
+    file in it is searched for keys and ``Authorization``, and the test fails on a find."""
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    yield folder
+    for path in folder.rglob("*"):
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        found = _SECRETS_IN_RECORDINGS.findall(text)
+        assert not found, f"{path.name} holds {found}"

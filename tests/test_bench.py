@@ -31,6 +31,8 @@ IDS = {
     "stream.sync.openai",
     "overhead.sync.get_task",
     "overhead.async.get_task",
+    "validate.sync.get_task",
+    "validate.sync.stream_chat",
     "overhead.sync.resource_get_task",
     "batch.rate_limited",
     "batch.requests",

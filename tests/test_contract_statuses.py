@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api_in_one._contract import Answer, Contract
 from api_in_one._operations import OperationFacts, operations
 from api_in_one._spec import load_spec
-from api_in_one.conformance._contract import Answer, Contract
 from api_in_one.mock import DEMO_KEY, MockConfig, RunningMock
 
 POOR_KEY = "aio_poor_key_without_credits"

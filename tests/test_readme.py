@@ -149,12 +149,19 @@ def test_shell_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    words = shlex.split(line)
     # The documented commands pace themselves for the gateway's 60 requests a minute; this
     # mock allows far more, and a conformance run's ~70 requests need not take a minute here.
     monkeypatch.setattr(
         conformance_runner, "TokenBucket", lambda rate, burst, per: TokenBucket(10_000, 50)
     )
+    run_documented_command(line, aio_mock, capsys)
+
+
+def run_documented_command(
+    line: str, aio_mock: RunningMock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run (or check) one documented shell command, as its kind allows; fail on another kind."""
+    words = shlex.split(line)
     if words[0] == "aio":
         assert aio(words[1:]) == 0, capsys.readouterr().err
         assert aio_mock.state.stats.received > 0

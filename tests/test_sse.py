@@ -18,7 +18,7 @@ from api_in_one import (
     connect,
     stream_chat,
 )
-from api_in_one.chat._sse import SSEFramer, block_data, block_fields
+from api_in_one._sse import SSEFramer, block_data, block_fields
 from api_in_one.mock import DEMO_KEY
 from bench._shapes import SHAPES, events
 

@@ -27,6 +27,7 @@ from api_in_one_client import AuthenticatedClient
 from api_in_one_client.api import AsyncResources, SyncResources
 from api_in_one_client.errors import UnexpectedStatus
 
+from ._answers import AnswerLayer, DriftSummary, answer_layer, wrapped
 from ._budget import RateBudget, TokenBucket
 from ._caller_client import AsyncCallerClientTransport, CallerClientTransport
 from ._errors import ApiInOneError
@@ -98,6 +99,8 @@ class ApiInOneClient(AuthenticatedClient):
     """True for a client from ``aconnect()``."""
     credit_guard: CreditGuard | None = field(default=None, kw_only=True)
     """The spending guard of a client made with ``max_credits``: ``committed``, ``spent``."""
+    drift: DriftSummary = field(factory=lambda: DriftSummary("off", checking=False), kw_only=True)
+    """The answers that broke the spec so far (``validate=``): print it or ``to_dict()`` it."""
     time_scale: float = field(default=1.0, kw_only=True)
     """Real seconds per second of the server's clock: 1 for the gateway. The pytest plugin
     sets its mock's ``time_scale``, so the waits' ``poll_interval`` and ``timeout`` keep
@@ -299,6 +302,8 @@ class Settings:
     backoff_base: float = 0.5
     max_credits: float | None = None
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    validate: str | None = None
+    record: str | os.PathLike[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -312,6 +317,8 @@ class _Setup:
     budget: RateBudget | None
     task_log: TaskLog
     guard: CreditGuard | None
+    answers: AnswerLayer
+    """The answer validation and recording layer (``_answers``) from ``validate``/``record``."""
 
     @classmethod
     def of(cls, settings: Settings) -> _Setup:
@@ -330,6 +337,7 @@ class _Setup:
             _budget(settings.rate_budget, settings.requests_per_minute, settings.burst),
             TaskLog(),
             None if settings.max_credits is None else CreditGuard(settings.max_credits),
+            answer_layer(settings.validate, settings.record, key, settings.max_answer_bytes),
         )
 
     def client(self, kind: type[_Client], **transport: Any) -> _Client:
@@ -342,6 +350,7 @@ class _Setup:
             raise_on_unexpected_status=True,
             task_log=self.task_log,
             credit_guard=self.guard,
+            drift=self.answers.summary,
             is_async="async_transport" in transport,
             **transport,
         )
@@ -361,6 +370,8 @@ def connect(
     backoff_base: float = 0.5,
     max_credits: float | None = None,
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+    validate: str | None = None,
+    record: str | os.PathLike[str] | None = None,
 ) -> SyncApiInOneClient:
     """A client for every generated sync call, with retries, a rate budget and typed errors.
 
@@ -386,6 +397,10 @@ def connect(
     raises ``CreditLimitError`` unsent. An answer whose decoded body passes
     ``max_answer_bytes`` (64 MiB by default) raises ``APIResponseValidationError``
     as soon as the transport has read that much, however far it would inflate.
+    ``validate`` (``"off"``, ``"warn"``, ``"raise"``; default ``API_IN_ONE_VALIDATE``, else
+    ``"warn"``) checks every answer against the spec and counts what breaks it in
+    ``client.drift``; ``record`` appends every exchange to a JSON Lines file, without the
+    key (see docs/drift.md).
     """
     # The same call in aconnect (its twin): every argument by name, so a checker sees each one.
     settings = Settings(
@@ -400,6 +415,8 @@ def connect(
         backoff_base=backoff_base,
         max_credits=max_credits,
         max_answer_bytes=max_answer_bytes,
+        validate=validate,
+        record=record,
     )
     setup = _Setup.of(settings)
     inner = ProcessBoundTransport(
@@ -407,6 +424,7 @@ def connect(
         if httpx_client is None
         else CallerClientTransport(httpx_client)
     )
+    inner = wrapped(inner, setup.answers)
     sending: httpx.BaseTransport = RetryTransport(
         inner,
         setup.policy,
@@ -433,6 +451,8 @@ def aconnect(
     backoff_base: float = 0.5,
     max_credits: float | None = None,
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+    validate: str | None = None,
+    record: str | os.PathLike[str] | None = None,
 ) -> AsyncApiInOneClient:
     """The async twin of ``connect``: an async-only client for the generated ``asyncio`` calls.
 
@@ -452,6 +472,8 @@ def aconnect(
         backoff_base=backoff_base,
         max_credits=max_credits,
         max_answer_bytes=max_answer_bytes,
+        validate=validate,
+        record=record,
     )
     setup = _Setup.of(settings)
     inner = AsyncProcessBoundTransport(
@@ -459,6 +481,7 @@ def aconnect(
         if httpx_client is None
         else AsyncCallerClientTransport(httpx_client)
     )
+    inner = wrapped(inner, setup.answers)
     sending: httpx.AsyncBaseTransport = AsyncRetryTransport(
         inner,
         setup.policy,

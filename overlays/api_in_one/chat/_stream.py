@@ -1,6 +1,6 @@
 """SSE chat streaming: typed ``ChatCompletionChunk`` objects, errors, timeouts, and the result.
 
-Three pieces, each in its own module: SSE framing (``_sse``), chunk typing
+Three pieces, each in its own module: SSE framing (the core ``_sse``), chunk typing
 (``_chunks``) and result assembly (``_result``); this module opens the
 stream and turns what they report into the SDK's errors.
 """
@@ -22,10 +22,10 @@ from .._errors import (
     error_from_envelope,
 )
 from .._operations import of_kind
+from .._sse import SSEFramer, block_data
 from .._wire import EVENT_STREAM, is_event_stream, media_type, request_id_of
 from ._chunks import MalformedEvent, NotAChunk, typed_chunk
 from ._result import Assembler, ChatResult
-from ._sse import SSEFramer, block_data
 
 __all__ = ["AsyncChatStream", "ChatResult", "ChatStream", "async_stream_chat", "stream_chat"]
 

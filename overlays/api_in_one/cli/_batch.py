@@ -123,6 +123,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
             base_url=args.base_url,
             requests_per_minute=args.requests_per_minute,
             rate_budget=budget,
+            record=args.record,
         )
     except ApiInOneError as error:
         journal.close()

@@ -1,4 +1,5 @@
-"""``aio conformance``: check a live server against openapi.yaml and write the drift report."""
+"""``aio conformance``: check a live server (or a recording) against openapi.yaml and write
+the drift report."""
 
 from __future__ import annotations
 
@@ -50,9 +51,16 @@ def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--max-credits",
         type=_credits,
-        required=True,
         metavar="N",
-        help="the most credits the run may spend (0: free checks only)",
+        help="the most credits the run may spend (0: free checks only); required unless "
+        "--from-recording",
+    )
+    sub.add_argument(
+        "--from-recording",
+        type=Path,
+        metavar="FILE",
+        help="send nothing: check the answers recorded in FILE (connect(record=...), "
+        "aio --record) against today's openapi.yaml",
     )
     sub.add_argument(
         "--report",
@@ -83,9 +91,16 @@ def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
 
 def _conformance(args: argparse.Namespace, console: Console) -> int:
     from .._errors import ApiInOneError
-    from ..conformance import run_conformance
-    from ._output import print_json
+    from ..conformance import check_recording, run_conformance
 
+    if args.from_recording is not None:
+        try:
+            report = check_recording(args.from_recording)
+        except (OSError, ValueError) as error:
+            raise UsageError(str(error)) from None
+        return _reported(args, console, report)
+    if args.max_credits is None:
+        raise UsageError("--max-credits N is required (or --from-recording FILE)")
     try:
         report = run_conformance(
             args.base_url,
@@ -100,6 +115,12 @@ def _conformance(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(error.message) from None
     except ValueError as error:
         raise UsageError(str(error)) from None
+    return _reported(args, console, report)
+
+
+def _reported(args: argparse.Namespace, console: Console, report: ConformanceReport) -> int:
+    from ._output import print_json
+
     markdown, data = report.write(args.report)
     if args.json:
         print_json(console, report.to_dict())

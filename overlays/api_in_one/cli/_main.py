@@ -99,6 +99,12 @@ def _parser() -> _Parser:
         default=argparse.SUPPRESS,
         help="print machine-readable JSON only (errors too, as a JSON object on stderr)",
     )
+    shared.add_argument(
+        "--record",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="append every exchange with the server to this JSON Lines file (never the key)",
+    )
     parser = _Parser(
         prog="aio",
         description="API in One from the command line: create tasks, wait, download, chat.",
@@ -201,7 +207,8 @@ def _run(arguments: list[str]) -> int:
     args.rest = rest
     # Set here, not as parser defaults: the shared actions' defaults must stay SUPPRESS
     # so that a subcommand does not reset what was given before it.
-    for name, default in (("api_key", None), ("base_url", None), ("json", False)):
+    defaults = (("api_key", None), ("base_url", None), ("json", False), ("record", None))
+    for name, default in defaults:
         if not hasattr(args, name):
             setattr(args, name, default)
     from rich.console import Console

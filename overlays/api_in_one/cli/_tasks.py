@@ -47,12 +47,13 @@ def _wait_options(parser: argparse.ArgumentParser, *, always_waits: bool = False
 
 
 def connect_from(args: argparse.Namespace, **settings: Any) -> ApiInOneClient:
-    """The client for ``--api-key`` and ``--base-url``; a bad setting is a ``UsageError``."""
+    """The client for ``--api-key``, ``--base-url`` and ``--record``; a bad setting is a
+    ``UsageError``."""
     from .._client import connect
     from .._errors import ApiInOneError
 
     try:
-        return connect(args.api_key, base_url=args.base_url, **settings)
+        return connect(args.api_key, base_url=args.base_url, record=args.record, **settings)
     except ApiInOneError as error:
         raise UsageError(error.message) from None
 

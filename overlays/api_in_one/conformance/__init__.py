@@ -8,9 +8,11 @@ answer, header and event is validated against the spec::
     report.write("conformance-report")  # conformance.md and conformance.json
     assert report.ok, report.to_markdown()
 
-``aio conformance`` runs it from the command line.
+``aio conformance`` runs it from the command line; ``check_recording`` (``aio conformance
+--from-recording FILE``) checks recorded traffic instead, sending nothing.
 """
 
+from ._recorded import check_recording
 from ._report import DRIFT, PASS, SKIPPED, CheckResult, ConformanceReport, Outcome
 from ._runner import run_conformance
 
@@ -21,5 +23,6 @@ __all__ = [
     "CheckResult",
     "ConformanceReport",
     "Outcome",
+    "check_recording",
     "run_conformance",
 ]

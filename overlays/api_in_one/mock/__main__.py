@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sys
 
 from .._extras import missing_extra
@@ -56,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
             "%", "%%"
         ),
     )
+    cli.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="answer requests that match a recorded exchange (connect(record=...), "
+        "aio --record) with the recorded answer; the others as the mock does",
+    )
     return cli
 
 
@@ -65,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(missing, file=sys.stderr)
         return 2
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.replay is not None and not os.path.isfile(args.replay):
+        cli.error(f"--replay {args.replay}: no such file")
     import uvicorn
 
     from ._app import create_app
@@ -76,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         requests_per_minute=args.requests_per_minute,
         time_scale=args.time_scale,
         drift=frozenset(args.drift),
+        replay=args.replay,
     )
     try:
         sock = listening_socket(args.host, args.port)

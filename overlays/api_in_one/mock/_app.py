@@ -33,6 +33,7 @@ from ._chat import completion, stream_events, write_reply
 from ._config import MockConfig
 from ._drift import Drift
 from ._files import result_bytes
+from ._replay import Replay
 from ._state import MockState, MockTask
 from ._validation import Operation, Operations, describe_error
 
@@ -144,6 +145,8 @@ class _Gateway:
     def __init__(self, state: MockState, operations: Operations) -> None:
         self.state, self.operations = state, operations
         self.drift = Drift(state.config.drift)
+        config = state.config
+        self.replay = None if config.replay is None else Replay(config.replay, config.replay_ignore)
         self.facts = {facts.operation_id: facts for facts in _operations.operations()}
 
     async def serve_file(self, request: Request) -> Response:
@@ -163,7 +166,9 @@ class _Gateway:
         route = f"{request.method} {operation.template}" if operation else "(unmatched)"
         self.state.stats.requests[route] += 1
         try:
-            response = await self._answer(request, operation, params, allowed)
+            response = await self._replayed(request, operation, params)
+            if response is None:
+                response = await self._answer(request, operation, params, allowed)
         except ApiError as error:
             response = error.response()
         operation_id = operation.operation_id if operation else None
@@ -172,6 +177,23 @@ class _Gateway:
         response.headers[REQUEST_ID_HEADER] = sent_request_id(request.headers) or new_request_id()
         self.state.stats.record_response(operation_id, response.status_code)
         return response
+
+    async def _replayed(
+        self, request: Request, operation: Operation | None, params: dict[str, str]
+    ) -> Response | None:
+        """The recorded answer to a request that matches one (``MockConfig.replay``)."""
+        if self.replay is None or operation is None:
+            return None
+        raw = await request.body()
+        if len(raw) > self.state.config.max_body_bytes:
+            return None  # refused by the mock's own checks
+        try:
+            body = json.loads(raw or b"null")
+        except (ValueError, RecursionError):  # the mock answers it with its 400
+            return None
+        return self.replay.answer(
+            operation.operation_id, request.method, params, request.url.query, body
+        )
 
     async def _answer(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 __all__ = ["DEMO_KEY", "Faults", "MockConfig"]
 
@@ -73,3 +74,8 @@ class MockConfig:
     forgotten and gets 404. Unfinished tasks are always kept."""
     drift: frozenset[str] = frozenset()
     """Ways to break the spec on purpose, named in ``api_in_one.mock.DRIFTS`` (none by default)."""
+    replay: str | Path | None = None
+    """A recording (``connect(record=...)``) whose answers the mock plays back to the requests
+    that match them; see ``mock/_replay.py`` for the rules."""
+    replay_ignore: frozenset[str] = frozenset({"seed"})
+    """Request body fields that replay matching leaves out."""
