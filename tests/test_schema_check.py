@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from api_in_one._contract import Contract, SSESplitter
+from api_in_one._event_frames import _tokens
 from api_in_one._operations import of_kind, operations
 from api_in_one._schema_check import Unsupported, compile_schema
 from api_in_one._spec import load_spec
@@ -119,3 +120,15 @@ def test_a_frame_never_hides_a_broken_event() -> None:
     stream = broken + b"\n\n" + late + b"\n\ndata: [DONE]\n\n"
     assert _problems(stream, undecoded=True) == ["/events/3/data/choices/0/index"]
     assert _problems(body, undecoded=True) == ["/events/0/data/created"]
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ['"a\\"b\\\\"', '"\\u00e9\\n"', '"' + "x" * (4 << 20) + '"'],
+    ids=["escaped quote", "escaped unicode", "4 MB"],
+)
+def test_a_frame_reads_each_string_as_one_token_however_long(literal: str) -> None:
+    tokens = _tokens('{"content": ' + literal + "}")
+    assert tokens is not None
+    assert [token for token, _ in tokens] == ["{", '"content"', ":", " ", literal, "}"]
+    assert isinstance(json.loads(literal), str)
