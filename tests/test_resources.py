@@ -10,16 +10,30 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
 import api_in_one
-from api_in_one import AsyncApiInOneClient, SyncApiInOneClient, _client, aconnect, connect
+from api_in_one import (
+    AsyncApiInOneClient,
+    SyncApiInOneClient,
+    _client,
+    aconnect,
+    connect,
+    request_id_of,
+)
 from api_in_one.mock import DEMO_KEY, RunningMock
 from api_in_one_client import AuthenticatedClient
-from api_in_one_client.api.tasks import Tasks
+from api_in_one_client.api.tasks import Tasks, get_task
 from api_in_one_client.errors import UnexpectedStatus
-from api_in_one_client.models import ChatMessage, ImageGenerationRequest, Task, TaskReference
+from api_in_one_client.models import (
+    ChatMessage,
+    ImageGenerationRequest,
+    Task,
+    TaskReference,
+    TaskStatusResponse,
+)
 
 
 def test_a_create_returns_the_unwrapped_reference_and_the_raw_answer_its_request_id(
@@ -38,6 +52,31 @@ def test_a_create_returns_the_unwrapped_reference_and_the_raw_answer_its_request
     assert [path.parent for path in aio_client.tasks.download(task, tmp_path)] == [tmp_path]
 
 
+def test_a_parsed_answer_keeps_its_request_id_outside_equality_and_to_dict(
+    aio_client: SyncApiInOneClient,
+) -> None:
+    created = aio_client.images.create_image_generation(model="flux-2", prompt="A red fox")
+    assert (request_id_of(created) or "").startswith("req_")
+    # The task a wait polled for came from no resource method; a finished one answers alike.
+    assert request_id_of(aio_client.tasks.wait(created, poll_interval=0.01)) is None
+    first = aio_client.tasks.get_task(created.task_id)
+    raw = aio_client.tasks.with_raw_response.get_task(created.task_id)
+    assert request_id_of(raw.parsed) == raw.request_id
+    assert len({request_id_of(created), request_id_of(first), raw.request_id}) == 3
+    assert first == raw.parsed
+    assert first.to_dict() == raw.parsed.to_dict()
+    assert Task.from_dict(first.to_dict()) == first
+    assert str(request_id_of(first)) not in repr(first)
+    answer = aio_client.chat.create_chat_completion(
+        model="gemini", messages=[{"role": "user", "content": "Hi"}]
+    )
+    assert request_id_of(answer)
+    # Nor did a generated function's answer.
+    status = get_task.sync(created.task_id, client=aio_client)
+    assert isinstance(status, TaskStatusResponse)
+    assert request_id_of(status.data) is None
+
+
 @pytest.mark.anyio
 async def test_the_async_client_awaits_the_same_resources(
     aio_async_client: AsyncApiInOneClient, tmp_path: Path
@@ -48,6 +87,8 @@ async def test_the_async_client_awaits_the_same_resources(
     raw = await aio_async_client.tasks.with_raw_response.get_task(created.task_id)
     assert raw.parsed.task_id == created.task_id
     assert raw.request_id
+    assert request_id_of(raw.parsed) == raw.request_id
+    assert request_id_of(created) not in {None, raw.request_id}
     task = await aio_async_client.tasks.wait(created, poll_interval=0.01)
     assert len(await aio_async_client.tasks.download(task, tmp_path)) == 1
     async with aio_async_client.chat.stream(
@@ -103,6 +144,40 @@ def test_an_error_answer_raises_on_a_client_that_does_not() -> None:
     with pytest.raises(UnexpectedStatus) as raised:
         Tasks(plain).get_task("n0_missing")
     assert raised.value.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("answered", "expected"), [({"X-Request-Id": "gw-7f3a"}, "gw-7f3a"), ({}, "sent")]
+)
+def test_the_request_id_of_an_answer_is_the_gateway_s_else_the_one_sent(
+    answered: dict[str, str], expected: str
+) -> None:
+    """A server of its own, answering with its own request id header or none, sync and async."""
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("X-Request-Id", ""))
+        task = {"task_id": "t1", "status": "SUCCESS"}
+        body = {"code": 200, "message": "success", "data": task}
+        return httpx.Response(200, json=body, headers=answered)
+
+    transport = httpx.MockTransport(answer)
+    with connect(
+        "aio_x", base_url="https://gateway.test", httpx_client=httpx.Client(transport=transport)
+    ) as client:
+        task = client.tasks.get_task("t1")
+
+    async def get() -> Task:
+        http = httpx.AsyncClient(transport=transport)
+        async with aconnect("aio_x", base_url="https://gateway.test", httpx_client=http) as client:
+            return await client.tasks.get_task("t1")
+
+    async_task = anyio.run(get)
+    assert [request_id_of(task), request_id_of(async_task)] == (
+        [expected] * 2 if expected != "sent" else sent[:2]
+    )
+    plain = AuthenticatedClient(base_url="https://gateway.test", token="aio_x", transport=transport)
+    assert request_id_of(Tasks(plain).get_task("t1")) is None  # it knows no request id header
 
 
 def test_requests_carry_the_sdk_user_agent_and_the_version_is_the_package_s() -> None:

@@ -23,6 +23,8 @@ import typing as _typing
 from ._lazy import lazy_exports as _lazy_exports
 
 if _typing.TYPE_CHECKING:
+    from api_in_one_client.api import request_id_of
+
     from ._budget import RateBudget, TokenBucket
     from ._client import (
         DEFAULT_BASE_URL,
@@ -137,6 +139,7 @@ __all__ = [
     "download_results",
     "estimate_batch",
     "open_journal",
+    "request_id_of",
     "run_batch",
     "stream_chat",
     "task_id_of",
@@ -146,6 +149,7 @@ __all__ = [
 
 # Where each public name lives, for the lazy imports (see _lazy.py).
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "api_in_one_client.api": ("request_id_of",),
     "._budget": (
         "RateBudget",
         "TokenBucket",

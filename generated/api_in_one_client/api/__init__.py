@@ -8,15 +8,16 @@ from the spec, with a ``with_raw_response`` twin returning a ``RawResponse``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import httpx
 from attrs import define
 
-from ..types import Unset
+from ..errors import UnexpectedStatus
+from ..types import Response, Unset
 
 if TYPE_CHECKING:
-    from ..client import AuthenticatedClient
+    from ..client import AuthenticatedClient, Client
     from .audio import AsyncAudio, Audio
     from .chat import AsyncChat, Chat
     from .images import AsyncImages, Images
@@ -24,10 +25,42 @@ if TYPE_CHECKING:
     from .tools import AsyncTools, Tools
     from .videos import AsyncVideos, Videos
 
-__all__ = ("AsyncResources", "RawResponse", "SyncResources", "request_body")
+__all__ = (
+    "AsyncResources",
+    "RawResponse",
+    "SyncResources",
+    "request_body",
+    "request_id_of",
+)
 
 T = TypeVar("T")
 _Body = TypeVar("_Body")
+
+
+class _Answer(Protocol):
+    """A model a resource method returns: it keeps the id of the request it answers."""
+
+    _request_id: str | None
+
+
+_Success = TypeVar("_Success")
+_Answered = TypeVar("_Answered", bound=_Answer)
+_Data = TypeVar("_Data", bound=_Answer, covariant=True)
+
+
+class _Envelope(Protocol[_Data]):
+    """The gateway's ``{code, message, data}`` answer, whose ``data`` a method returns."""
+
+    @property
+    def data(self) -> _Data: ...
+
+
+class _Build(Protocol):
+    """An endpoint module's ``_build_response``."""
+
+    def __call__(
+        self, *, client: AuthenticatedClient | Client, response: httpx.Response
+    ) -> Response[Any]: ...
 
 
 @define
@@ -83,6 +116,58 @@ def request_body(
         return from_dict(given)
     except KeyError as missing:
         raise TypeError(f"A required field is missing: {missing}") from None
+
+
+def request_id_of(answer: _Answer) -> str | None:
+    """The id of the request a resource method's answer came from, as ``RawResponse.request_id``.
+
+    ``None`` when the client knows no request id header, or for a model that
+    no resource method returned (the generated functions' answers, say).
+    """
+    return answer._request_id
+
+
+def _success(
+    client: AuthenticatedClient,
+    response: httpx.Response,
+    build: _Build,
+    success: type[_Success],
+) -> _Success:
+    # A client that does not raise on error statuses returns the Error model: raise here, so
+    # that a resource method returns only its success answer.
+    parsed = build(client=client, response=response).parsed
+    if isinstance(parsed, success):
+        return parsed
+    raise client.unparsable_answer(
+        response, UnexpectedStatus(response.status_code, response.content)
+    )
+
+
+def _raw(
+    client: AuthenticatedClient, response: httpx.Response, parsed: _Answered
+) -> RawResponse[_Answered]:
+    request_id = parsed._request_id = client.request_id_of(response)
+    return RawResponse(response, parsed, request_id)
+
+
+def answer(
+    client: AuthenticatedClient,
+    response: httpx.Response,
+    build: _Build,
+    success: type[_Answered],
+) -> RawResponse[_Answered]:
+    """What a resource method answers when its success model is returned as it is."""
+    return _raw(client, response, _success(client, response, build, success))
+
+
+def unwrap(
+    client: AuthenticatedClient,
+    response: httpx.Response,
+    build: _Build,
+    envelope: type[_Envelope[_Answered]],
+) -> RawResponse[_Answered]:
+    """What a resource method answers when its success model is the envelope: its ``data``."""
+    return _raw(client, response, _success(client, response, build, envelope).data)
 
 
 class SyncResources:

@@ -51,6 +51,11 @@ class Task:
     request: TaskRequest | Unset = UNSET
     response: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # Not a property: the request this answered, noted by the resource method that returned
+    # it (request_id_of reads it); outside equality, repr and to_dict.
+    _request_id: str | None = _attrs_field(
+        init=False, default=None, eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         task_id = self.task_id

@@ -10,18 +10,15 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import httpx
-
 # typing_extensions' overload records the overloads on 3.10 too (get_overloads).
 from typing_extensions import overload
 
 from ...client import AuthenticatedClient
-from ...errors import UnexpectedStatus
 
 # Every model, TypedDict and literal alias a signature may name.
 from ...models import *
 from ...types import UNSET, Unset
-from .. import RawResponse, request_body
+from .. import RawResponse, request_body, unwrap
 from . import create_image_generation
 
 # The public names: the star import above brings the models in for the signatures only.
@@ -32,21 +29,6 @@ __all__ = (
     "ImagesWithRawResponse",
     "create_image_generation",
 )
-
-
-def _create_image_generation_answer(
-    client: AuthenticatedClient, response: httpx.Response
-) -> RawResponse[TaskReference]:
-    # A client that does not raise on error statuses returns the Error model: raise here, so
-    # that a resource method returns only its success answer.
-    parsed = create_image_generation._build_response(
-        client=client, response=response
-    ).parsed
-    if not isinstance(parsed, TaskCreated):
-        raise client.unparsable_answer(
-            response, UnexpectedStatus(response.status_code, response.content)
-        )
-    return RawResponse(response, parsed.data, client.request_id_of(response))
 
 
 class ImagesWithRawResponse:
@@ -93,42 +75,7 @@ class ImagesWithRawResponse:
         negative_prompt: str | Unset = UNSET,
         seed: int | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Generate images
-
-        Generate images with the engine named by `model`. Returns a task id at
-        once; poll `getTask` for the result URLs. The page's example `flux-2`
-        task consumed 5 credits.
-
-        Args:
-            model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-                slug, the empty one included, is answered with `404 not_found` (the
-                page gives no length or format for slugs). Slugs on the page:
-                `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
-                `elevenlabs-v3`, `gemini`.
-            prompt (str): Text description of the image to generate (3–5000 characters).
-            aspect_ratio (str | Unset): Output aspect ratio, e.g. `1:1`, `16:9`, `9:16`. The page gives
-                examples, not a format, and the values are model-specific (some
-                engines take `auto` or `2.39:1`), so any string is accepted here
-                and one the model does not take is answered 400 by the gateway.
-                 Default: '1:1'.
-            type_ (str | Unset): Generation mode. Model-specific, e.g. `pro`/`flex` for Flux 2, `text-to-
-                image`/`edit` for Seedream.
-            resolution (str | Unset): Output resolution. Model-specific, e.g. `1K`/`2K` for Flux 2.
-            quality (str | Unset): Quality level. Model-specific, e.g. `medium`/`high` for GPT Image.
-            input_urls (list[str] | Unset): Image URLs for image-to-image or editing mode.
-            negative_prompt (str | Unset): Elements to avoid in the image (not all models support this).
-            seed (int | Unset): Random seed for reproducibility (not all models support this). The
-                page types it `number`, the one numeric type its parameter lists
-                use (the face index `target_index` is a `number` there too). A
-                seed is a whole number, so this document decides on `integer`:
-                `7` and `7.0` are accepted, and `1.5` is answered 400 rather than
-                passed to an engine that might round it unseen.
-            body (ImageGenerationRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``Images.create_image_generation``, returning the ``RawResponse``."""
         body = request_body(
             ImageGenerationRequest.from_dict,
             body,
@@ -145,18 +92,18 @@ class ImagesWithRawResponse:
             },
         )
         response = self._client.get_httpx_client().request(
-            **create_image_generation._get_kwargs(
-                body=body,
-            )
+            **create_image_generation._get_kwargs(body=body)
         )
-        answer = _create_image_generation_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, create_image_generation._build_response, TaskCreated
+        )
 
 
 class Images:
     """The ``images`` operations: each method returns the parsed success answer.
 
-    ``with_raw_response`` has the same methods, returning the ``RawResponse``.
+    ``with_raw_response`` has the same methods, returning the ``RawResponse``;
+    ``request_id_of(answer)`` gives the request id of an answer.
     """
 
     __slots__ = ("_client",)
@@ -191,20 +138,7 @@ class Images:
         seed: int | Unset = UNSET,
     ) -> TaskReference: ...
 
-    def create_image_generation(
-        self,
-        *,
-        body: ImageGenerationRequest | Unset = UNSET,
-        model: str | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        aspect_ratio: str | Unset = UNSET,
-        type_: str | Unset = UNSET,
-        resolution: str | Unset = UNSET,
-        quality: str | Unset = UNSET,
-        input_urls: list[str] | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-    ) -> TaskReference:
+    def create_image_generation(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Generate images
 
         Generate images with the engine named by `model`. Returns a task id at
@@ -241,28 +175,7 @@ class Images:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            ImageGenerationRequest.from_dict,
-            body,
-            {
-                "model": model,
-                "prompt": prompt,
-                "aspect_ratio": aspect_ratio,
-                "type": type_,
-                "resolution": resolution,
-                "quality": quality,
-                "input_urls": input_urls,
-                "negative_prompt": negative_prompt,
-                "seed": seed,
-            },
-        )
-        response = self._client.get_httpx_client().request(
-            **create_image_generation._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _create_image_generation_answer(self._client, response)
-        return answer.parsed
+        return self.with_raw_response.create_image_generation(*args, **kwargs).parsed
 
 
 class AsyncImagesWithRawResponse:
@@ -309,42 +222,7 @@ class AsyncImagesWithRawResponse:
         negative_prompt: str | Unset = UNSET,
         seed: int | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Generate images
-
-        Generate images with the engine named by `model`. Returns a task id at
-        once; poll `getTask` for the result URLs. The page's example `flux-2`
-        task consumed 5 credits.
-
-        Args:
-            model (str): Model slug. Open-ended: the catalogue changes over time, and an unknown
-                slug, the empty one included, is answered with `404 not_found` (the
-                page gives no length or format for slugs). Slugs on the page:
-                `flux-2`, `kling-3`, `suno`, `chirp-v3-5`, `minimax-music`,
-                `elevenlabs-v3`, `gemini`.
-            prompt (str): Text description of the image to generate (3–5000 characters).
-            aspect_ratio (str | Unset): Output aspect ratio, e.g. `1:1`, `16:9`, `9:16`. The page gives
-                examples, not a format, and the values are model-specific (some
-                engines take `auto` or `2.39:1`), so any string is accepted here
-                and one the model does not take is answered 400 by the gateway.
-                 Default: '1:1'.
-            type_ (str | Unset): Generation mode. Model-specific, e.g. `pro`/`flex` for Flux 2, `text-to-
-                image`/`edit` for Seedream.
-            resolution (str | Unset): Output resolution. Model-specific, e.g. `1K`/`2K` for Flux 2.
-            quality (str | Unset): Quality level. Model-specific, e.g. `medium`/`high` for GPT Image.
-            input_urls (list[str] | Unset): Image URLs for image-to-image or editing mode.
-            negative_prompt (str | Unset): Elements to avoid in the image (not all models support this).
-            seed (int | Unset): Random seed for reproducibility (not all models support this). The
-                page types it `number`, the one numeric type its parameter lists
-                use (the face index `target_index` is a `number` there too). A
-                seed is a whole number, so this document decides on `integer`:
-                `7` and `7.0` are accepted, and `1.5` is answered 400 rather than
-                passed to an engine that might round it unseen.
-            body (ImageGenerationRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``AsyncImages.create_image_generation``, returning the ``RawResponse``."""
         body = request_body(
             ImageGenerationRequest.from_dict,
             body,
@@ -361,18 +239,18 @@ class AsyncImagesWithRawResponse:
             },
         )
         response = await self._client.get_async_httpx_client().request(
-            **create_image_generation._get_kwargs(
-                body=body,
-            )
+            **create_image_generation._get_kwargs(body=body)
         )
-        answer = _create_image_generation_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, create_image_generation._build_response, TaskCreated
+        )
 
 
 class AsyncImages:
     """The ``images`` operations, to await: each method returns the parsed success answer.
 
-    ``with_raw_response`` has the same methods, returning the ``RawResponse``.
+    ``with_raw_response`` has the same methods, returning the ``RawResponse``;
+    ``request_id_of(answer)`` gives the request id of an answer.
     """
 
     __slots__ = ("_client",)
@@ -407,20 +285,7 @@ class AsyncImages:
         seed: int | Unset = UNSET,
     ) -> TaskReference: ...
 
-    async def create_image_generation(
-        self,
-        *,
-        body: ImageGenerationRequest | Unset = UNSET,
-        model: str | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        aspect_ratio: str | Unset = UNSET,
-        type_: str | Unset = UNSET,
-        resolution: str | Unset = UNSET,
-        quality: str | Unset = UNSET,
-        input_urls: list[str] | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-    ) -> TaskReference:
+    async def create_image_generation(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Generate images
 
         Generate images with the engine named by `model`. Returns a task id at
@@ -457,25 +322,6 @@ class AsyncImages:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            ImageGenerationRequest.from_dict,
-            body,
-            {
-                "model": model,
-                "prompt": prompt,
-                "aspect_ratio": aspect_ratio,
-                "type": type_,
-                "resolution": resolution,
-                "quality": quality,
-                "input_urls": input_urls,
-                "negative_prompt": negative_prompt,
-                "seed": seed,
-            },
-        )
-        response = await self._client.get_async_httpx_client().request(
-            **create_image_generation._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _create_image_generation_answer(self._client, response)
-        return answer.parsed
+        return (
+            await self.with_raw_response.create_image_generation(*args, **kwargs)
+        ).parsed

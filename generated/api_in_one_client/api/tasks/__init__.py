@@ -10,18 +10,15 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import httpx
-
 # typing_extensions' overload records the overloads on 3.10 too (get_overloads).
 from typing_extensions import overload
 
 from ...client import AuthenticatedClient
-from ...errors import UnexpectedStatus
 
 # Every model, TypedDict and literal alias a signature may name.
 from ...models import *
 from ...types import UNSET, Unset
-from .. import RawResponse, request_body
+from .. import RawResponse, unwrap
 from . import get_task
 
 # The public names: the star import above brings the models in for the signatures only.
@@ -32,19 +29,6 @@ __all__ = (
     "TasksWithRawResponse",
     "get_task",
 )
-
-
-def _get_task_answer(
-    client: AuthenticatedClient, response: httpx.Response
-) -> RawResponse[Task]:
-    # A client that does not raise on error statuses returns the Error model: raise here, so
-    # that a resource method returns only its success answer.
-    parsed = get_task._build_response(client=client, response=response).parsed
-    if not isinstance(parsed, TaskStatusResponse):
-        raise client.unparsable_answer(
-            response, UnexpectedStatus(response.status_code, response.content)
-        )
-    return RawResponse(response, parsed.data, client.request_id_of(response))
 
 
 class TasksWithRawResponse:
@@ -59,32 +43,20 @@ class TasksWithRawResponse:
         self,
         task_id: str,
     ) -> RawResponse[Task]:
-        """Get a task's status
-
-        Status of any asynchronous task (every create endpoint but chat).
-        Poll until `status` is `SUCCESS` or `FAILED`; on success `response`
-        lists the result URLs.
-
-        Args:
-            task_id (str):
-
-        Returns:
-            Task: the ``data`` of the ``TaskStatusResponse`` answer.
-        """
-
+        """``Tasks.get_task``, returning the ``RawResponse``."""
         response = self._client.get_httpx_client().request(
-            **get_task._get_kwargs(
-                task_id=task_id,
-            )
+            **get_task._get_kwargs(task_id=task_id)
         )
-        answer = _get_task_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, get_task._build_response, TaskStatusResponse
+        )
 
 
 class Tasks:
     """The ``tasks`` operations: each method returns the parsed success answer.
 
-    ``with_raw_response`` has the same methods, returning the ``RawResponse``.
+    ``with_raw_response`` has the same methods, returning the ``RawResponse``;
+    ``request_id_of(answer)`` gives the request id of an answer.
     """
 
     __slots__ = ("_client",)
@@ -114,13 +86,7 @@ class Tasks:
             Task: the ``data`` of the ``TaskStatusResponse`` answer.
         """
 
-        response = self._client.get_httpx_client().request(
-            **get_task._get_kwargs(
-                task_id=task_id,
-            )
-        )
-        answer = _get_task_answer(self._client, response)
-        return answer.parsed
+        return self.with_raw_response.get_task(task_id=task_id).parsed
 
 
 class AsyncTasksWithRawResponse:
@@ -135,32 +101,20 @@ class AsyncTasksWithRawResponse:
         self,
         task_id: str,
     ) -> RawResponse[Task]:
-        """Get a task's status
-
-        Status of any asynchronous task (every create endpoint but chat).
-        Poll until `status` is `SUCCESS` or `FAILED`; on success `response`
-        lists the result URLs.
-
-        Args:
-            task_id (str):
-
-        Returns:
-            Task: the ``data`` of the ``TaskStatusResponse`` answer.
-        """
-
+        """``AsyncTasks.get_task``, returning the ``RawResponse``."""
         response = await self._client.get_async_httpx_client().request(
-            **get_task._get_kwargs(
-                task_id=task_id,
-            )
+            **get_task._get_kwargs(task_id=task_id)
         )
-        answer = _get_task_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, get_task._build_response, TaskStatusResponse
+        )
 
 
 class AsyncTasks:
     """The ``tasks`` operations, to await: each method returns the parsed success answer.
 
-    ``with_raw_response`` has the same methods, returning the ``RawResponse``.
+    ``with_raw_response`` has the same methods, returning the ``RawResponse``;
+    ``request_id_of(answer)`` gives the request id of an answer.
     """
 
     __slots__ = ("_client",)
@@ -190,10 +144,4 @@ class AsyncTasks:
             Task: the ``data`` of the ``TaskStatusResponse`` answer.
         """
 
-        response = await self._client.get_async_httpx_client().request(
-            **get_task._get_kwargs(
-                task_id=task_id,
-            )
-        )
-        answer = _get_task_answer(self._client, response)
-        return answer.parsed
+        return (await self.with_raw_response.get_task(task_id=task_id)).parsed

@@ -10,18 +10,15 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import httpx
-
 # typing_extensions' overload records the overloads on 3.10 too (get_overloads).
 from typing_extensions import overload
 
 from ...client import AuthenticatedClient
-from ...errors import UnexpectedStatus
 
 # Every model, TypedDict and literal alias a signature may name.
 from ...models import *
 from ...types import UNSET, Unset
-from .. import RawResponse, request_body
+from .. import RawResponse, request_body, unwrap
 from . import remove_image_background, remove_video_background, swap_face
 
 # The public names: the star import above brings the models in for the signatures only.
@@ -34,49 +31,6 @@ __all__ = (
     "remove_video_background",
     "swap_face",
 )
-
-
-def _remove_image_background_answer(
-    client: AuthenticatedClient, response: httpx.Response
-) -> RawResponse[TaskReference]:
-    # A client that does not raise on error statuses returns the Error model: raise here, so
-    # that a resource method returns only its success answer.
-    parsed = remove_image_background._build_response(
-        client=client, response=response
-    ).parsed
-    if not isinstance(parsed, TaskCreated):
-        raise client.unparsable_answer(
-            response, UnexpectedStatus(response.status_code, response.content)
-        )
-    return RawResponse(response, parsed.data, client.request_id_of(response))
-
-
-def _swap_face_answer(
-    client: AuthenticatedClient, response: httpx.Response
-) -> RawResponse[TaskReference]:
-    # A client that does not raise on error statuses returns the Error model: raise here, so
-    # that a resource method returns only its success answer.
-    parsed = swap_face._build_response(client=client, response=response).parsed
-    if not isinstance(parsed, TaskCreated):
-        raise client.unparsable_answer(
-            response, UnexpectedStatus(response.status_code, response.content)
-        )
-    return RawResponse(response, parsed.data, client.request_id_of(response))
-
-
-def _remove_video_background_answer(
-    client: AuthenticatedClient, response: httpx.Response
-) -> RawResponse[TaskReference]:
-    # A client that does not raise on error statuses returns the Error model: raise here, so
-    # that a resource method returns only its success answer.
-    parsed = remove_video_background._build_response(
-        client=client, response=response
-    ).parsed
-    if not isinstance(parsed, TaskCreated):
-        raise client.unparsable_answer(
-            response, UnexpectedStatus(response.status_code, response.content)
-        )
-    return RawResponse(response, parsed.data, client.request_id_of(response))
 
 
 class ToolsWithRawResponse:
@@ -107,20 +61,7 @@ class ToolsWithRawResponse:
         body: RemoveBackgroundRequest | Unset = UNSET,
         image: str | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Remove an image background
-
-        Remove the background of an image. No `model` field. 1 credit per
-        image. Returns a task id at once. The page's header for this section is
-        cut off; method and path come from its example request.
-
-        Args:
-            image (str): URL of the image.
-            body (RemoveBackgroundRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``Tools.remove_image_background``, returning the ``RawResponse``."""
         body = request_body(
             RemoveBackgroundRequest.from_dict,
             body,
@@ -129,12 +70,11 @@ class ToolsWithRawResponse:
             },
         )
         response = self._client.get_httpx_client().request(
-            **remove_image_background._get_kwargs(
-                body=body,
-            )
+            **remove_image_background._get_kwargs(body=body)
         )
-        answer = _remove_image_background_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, remove_image_background._build_response, TaskCreated
+        )
 
     @overload
     def swap_face(
@@ -162,28 +102,7 @@ class ToolsWithRawResponse:
         target_index: int | Unset = UNSET,
         output_format: FaceSwapRequestOutputFormat | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Swap a face into an image
-
-        Put the face from `face_image` onto a face in `image`. No `model`
-        field. 4 credits per swap. Returns a task id at once. The page's
-        example is cut off after its first line; the example below is built
-        from the parameter list.
-
-        Args:
-            image (str): URL of the target image (the body or scene to modify).
-            face_image (str): URL of the source face image (the face to swap in).
-            target_index (int | Unset): Which face in the target image, when it has several (0–10). The
-                page types it `number`, its one numeric type; an index is whole,
-                so this document decides on `integer` (`2.0` is accepted, `1.5`
-                is answered 400).
-                 Default: 0.
-            output_format (FaceSwapRequestOutputFormat | Unset): Output image format. Default: 'jpeg'.
-            body (FaceSwapRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``Tools.swap_face``, returning the ``RawResponse``."""
         body = request_body(
             FaceSwapRequest.from_dict,
             body,
@@ -195,12 +114,9 @@ class ToolsWithRawResponse:
             },
         )
         response = self._client.get_httpx_client().request(
-            **swap_face._get_kwargs(
-                body=body,
-            )
+            **swap_face._get_kwargs(body=body)
         )
-        answer = _swap_face_answer(self._client, response)
-        return answer
+        return unwrap(self._client, response, swap_face._build_response, TaskCreated)
 
     @overload
     def remove_video_background(
@@ -224,23 +140,7 @@ class ToolsWithRawResponse:
         video: str | Unset = UNSET,
         background_image: str | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Remove or replace a video background
-
-        Remove a video's background, or replace it with `background_image`.
-        No `model` field. 10 credits per video. Returns a task id at once. The
-        page's header for this section is cut off; method and path come from
-        its example request.
-
-        Args:
-            video (str): URL of the video.
-            background_image (str | Unset): URL of an image to use as the new background; without it the
-                background is removed.
-            body (VideoBackgroundRemovalRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``Tools.remove_video_background``, returning the ``RawResponse``."""
         body = request_body(
             VideoBackgroundRemovalRequest.from_dict,
             body,
@@ -250,18 +150,18 @@ class ToolsWithRawResponse:
             },
         )
         response = self._client.get_httpx_client().request(
-            **remove_video_background._get_kwargs(
-                body=body,
-            )
+            **remove_video_background._get_kwargs(body=body)
         )
-        answer = _remove_video_background_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, remove_video_background._build_response, TaskCreated
+        )
 
 
 class Tools:
     """The ``tools`` operations: each method returns the parsed success answer.
 
-    ``with_raw_response`` has the same methods, returning the ``RawResponse``.
+    ``with_raw_response`` has the same methods, returning the ``RawResponse``;
+    ``request_id_of(answer)`` gives the request id of an answer.
     """
 
     __slots__ = ("_client",)
@@ -288,12 +188,7 @@ class Tools:
         image: str,
     ) -> TaskReference: ...
 
-    def remove_image_background(
-        self,
-        *,
-        body: RemoveBackgroundRequest | Unset = UNSET,
-        image: str | Unset = UNSET,
-    ) -> TaskReference:
+    def remove_image_background(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Remove an image background
 
         Remove the background of an image. No `model` field. 1 credit per
@@ -308,20 +203,7 @@ class Tools:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            RemoveBackgroundRequest.from_dict,
-            body,
-            {
-                "image": image,
-            },
-        )
-        response = self._client.get_httpx_client().request(
-            **remove_image_background._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _remove_image_background_answer(self._client, response)
-        return answer.parsed
+        return self.with_raw_response.remove_image_background(*args, **kwargs).parsed
 
     @overload
     def swap_face(
@@ -340,15 +222,7 @@ class Tools:
         output_format: FaceSwapRequestOutputFormat | Unset = "jpeg",
     ) -> TaskReference: ...
 
-    def swap_face(
-        self,
-        *,
-        body: FaceSwapRequest | Unset = UNSET,
-        image: str | Unset = UNSET,
-        face_image: str | Unset = UNSET,
-        target_index: int | Unset = UNSET,
-        output_format: FaceSwapRequestOutputFormat | Unset = UNSET,
-    ) -> TaskReference:
+    def swap_face(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Swap a face into an image
 
         Put the face from `face_image` onto a face in `image`. No `model`
@@ -371,23 +245,7 @@ class Tools:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            FaceSwapRequest.from_dict,
-            body,
-            {
-                "image": image,
-                "face_image": face_image,
-                "target_index": target_index,
-                "output_format": output_format,
-            },
-        )
-        response = self._client.get_httpx_client().request(
-            **swap_face._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _swap_face_answer(self._client, response)
-        return answer.parsed
+        return self.with_raw_response.swap_face(*args, **kwargs).parsed
 
     @overload
     def remove_video_background(
@@ -404,13 +262,7 @@ class Tools:
         background_image: str | Unset = UNSET,
     ) -> TaskReference: ...
 
-    def remove_video_background(
-        self,
-        *,
-        body: VideoBackgroundRemovalRequest | Unset = UNSET,
-        video: str | Unset = UNSET,
-        background_image: str | Unset = UNSET,
-    ) -> TaskReference:
+    def remove_video_background(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Remove or replace a video background
 
         Remove a video's background, or replace it with `background_image`.
@@ -428,21 +280,7 @@ class Tools:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            VideoBackgroundRemovalRequest.from_dict,
-            body,
-            {
-                "video": video,
-                "background_image": background_image,
-            },
-        )
-        response = self._client.get_httpx_client().request(
-            **remove_video_background._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _remove_video_background_answer(self._client, response)
-        return answer.parsed
+        return self.with_raw_response.remove_video_background(*args, **kwargs).parsed
 
 
 class AsyncToolsWithRawResponse:
@@ -473,20 +311,7 @@ class AsyncToolsWithRawResponse:
         body: RemoveBackgroundRequest | Unset = UNSET,
         image: str | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Remove an image background
-
-        Remove the background of an image. No `model` field. 1 credit per
-        image. Returns a task id at once. The page's header for this section is
-        cut off; method and path come from its example request.
-
-        Args:
-            image (str): URL of the image.
-            body (RemoveBackgroundRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``AsyncTools.remove_image_background``, returning the ``RawResponse``."""
         body = request_body(
             RemoveBackgroundRequest.from_dict,
             body,
@@ -495,12 +320,11 @@ class AsyncToolsWithRawResponse:
             },
         )
         response = await self._client.get_async_httpx_client().request(
-            **remove_image_background._get_kwargs(
-                body=body,
-            )
+            **remove_image_background._get_kwargs(body=body)
         )
-        answer = _remove_image_background_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, remove_image_background._build_response, TaskCreated
+        )
 
     @overload
     async def swap_face(
@@ -528,28 +352,7 @@ class AsyncToolsWithRawResponse:
         target_index: int | Unset = UNSET,
         output_format: FaceSwapRequestOutputFormat | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Swap a face into an image
-
-        Put the face from `face_image` onto a face in `image`. No `model`
-        field. 4 credits per swap. Returns a task id at once. The page's
-        example is cut off after its first line; the example below is built
-        from the parameter list.
-
-        Args:
-            image (str): URL of the target image (the body or scene to modify).
-            face_image (str): URL of the source face image (the face to swap in).
-            target_index (int | Unset): Which face in the target image, when it has several (0–10). The
-                page types it `number`, its one numeric type; an index is whole,
-                so this document decides on `integer` (`2.0` is accepted, `1.5`
-                is answered 400).
-                 Default: 0.
-            output_format (FaceSwapRequestOutputFormat | Unset): Output image format. Default: 'jpeg'.
-            body (FaceSwapRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``AsyncTools.swap_face``, returning the ``RawResponse``."""
         body = request_body(
             FaceSwapRequest.from_dict,
             body,
@@ -561,12 +364,9 @@ class AsyncToolsWithRawResponse:
             },
         )
         response = await self._client.get_async_httpx_client().request(
-            **swap_face._get_kwargs(
-                body=body,
-            )
+            **swap_face._get_kwargs(body=body)
         )
-        answer = _swap_face_answer(self._client, response)
-        return answer
+        return unwrap(self._client, response, swap_face._build_response, TaskCreated)
 
     @overload
     async def remove_video_background(
@@ -590,23 +390,7 @@ class AsyncToolsWithRawResponse:
         video: str | Unset = UNSET,
         background_image: str | Unset = UNSET,
     ) -> RawResponse[TaskReference]:
-        """Remove or replace a video background
-
-        Remove a video's background, or replace it with `background_image`.
-        No `model` field. 10 credits per video. Returns a task id at once. The
-        page's header for this section is cut off; method and path come from
-        its example request.
-
-        Args:
-            video (str): URL of the video.
-            background_image (str | Unset): URL of an image to use as the new background; without it the
-                background is removed.
-            body (VideoBackgroundRemovalRequest): the whole request body, instead of its fields.
-
-        Returns:
-            TaskReference: the ``data`` of the ``TaskCreated`` answer.
-        """
-
+        """``AsyncTools.remove_video_background``, returning the ``RawResponse``."""
         body = request_body(
             VideoBackgroundRemovalRequest.from_dict,
             body,
@@ -616,18 +400,18 @@ class AsyncToolsWithRawResponse:
             },
         )
         response = await self._client.get_async_httpx_client().request(
-            **remove_video_background._get_kwargs(
-                body=body,
-            )
+            **remove_video_background._get_kwargs(body=body)
         )
-        answer = _remove_video_background_answer(self._client, response)
-        return answer
+        return unwrap(
+            self._client, response, remove_video_background._build_response, TaskCreated
+        )
 
 
 class AsyncTools:
     """The ``tools`` operations, to await: each method returns the parsed success answer.
 
-    ``with_raw_response`` has the same methods, returning the ``RawResponse``.
+    ``with_raw_response`` has the same methods, returning the ``RawResponse``;
+    ``request_id_of(answer)`` gives the request id of an answer.
     """
 
     __slots__ = ("_client",)
@@ -654,12 +438,7 @@ class AsyncTools:
         image: str,
     ) -> TaskReference: ...
 
-    async def remove_image_background(
-        self,
-        *,
-        body: RemoveBackgroundRequest | Unset = UNSET,
-        image: str | Unset = UNSET,
-    ) -> TaskReference:
+    async def remove_image_background(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Remove an image background
 
         Remove the background of an image. No `model` field. 1 credit per
@@ -674,20 +453,9 @@ class AsyncTools:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            RemoveBackgroundRequest.from_dict,
-            body,
-            {
-                "image": image,
-            },
-        )
-        response = await self._client.get_async_httpx_client().request(
-            **remove_image_background._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _remove_image_background_answer(self._client, response)
-        return answer.parsed
+        return (
+            await self.with_raw_response.remove_image_background(*args, **kwargs)
+        ).parsed
 
     @overload
     async def swap_face(
@@ -706,15 +474,7 @@ class AsyncTools:
         output_format: FaceSwapRequestOutputFormat | Unset = "jpeg",
     ) -> TaskReference: ...
 
-    async def swap_face(
-        self,
-        *,
-        body: FaceSwapRequest | Unset = UNSET,
-        image: str | Unset = UNSET,
-        face_image: str | Unset = UNSET,
-        target_index: int | Unset = UNSET,
-        output_format: FaceSwapRequestOutputFormat | Unset = UNSET,
-    ) -> TaskReference:
+    async def swap_face(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Swap a face into an image
 
         Put the face from `face_image` onto a face in `image`. No `model`
@@ -737,23 +497,7 @@ class AsyncTools:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            FaceSwapRequest.from_dict,
-            body,
-            {
-                "image": image,
-                "face_image": face_image,
-                "target_index": target_index,
-                "output_format": output_format,
-            },
-        )
-        response = await self._client.get_async_httpx_client().request(
-            **swap_face._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _swap_face_answer(self._client, response)
-        return answer.parsed
+        return (await self.with_raw_response.swap_face(*args, **kwargs)).parsed
 
     @overload
     async def remove_video_background(
@@ -770,13 +514,7 @@ class AsyncTools:
         background_image: str | Unset = UNSET,
     ) -> TaskReference: ...
 
-    async def remove_video_background(
-        self,
-        *,
-        body: VideoBackgroundRemovalRequest | Unset = UNSET,
-        video: str | Unset = UNSET,
-        background_image: str | Unset = UNSET,
-    ) -> TaskReference:
+    async def remove_video_background(self, *args: Any, **kwargs: Any) -> TaskReference:
         """Remove or replace a video background
 
         Remove a video's background, or replace it with `background_image`.
@@ -794,18 +532,6 @@ class AsyncTools:
             TaskReference: the ``data`` of the ``TaskCreated`` answer.
         """
 
-        body = request_body(
-            VideoBackgroundRemovalRequest.from_dict,
-            body,
-            {
-                "video": video,
-                "background_image": background_image,
-            },
-        )
-        response = await self._client.get_async_httpx_client().request(
-            **remove_video_background._get_kwargs(
-                body=body,
-            )
-        )
-        answer = _remove_video_background_answer(self._client, response)
-        return answer.parsed
+        return (
+            await self.with_raw_response.remove_video_background(*args, **kwargs)
+        ).parsed
