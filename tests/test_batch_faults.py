@@ -282,14 +282,15 @@ def test_a_rate_budget_outage_leaves_lines_pending_not_unknown(
     assert _created(aio_mock) == 5
 
 
-def test_the_client_credit_guard_fails_lines_unsent_and_never_unknown(
+def test_the_client_credit_guard_refuses_lines_unsent_and_never_unknown(
     aio_mock: RunningMock, tmp_path: Path
 ) -> None:
     source, journal, out = _write(tmp_path / "in.jsonl", range(3)), tmp_path / "j", tmp_path / "o"
     with connect(DEMO_KEY, base_url=aio_mock.base_url, max_credits=0.5) as guarded:
         report = run_batch(guarded, source, journal, out=out, poll_interval=POLL)
-    assert [row["status"] for row in _rows(out)] == ["failed"] * 3
+    assert [row["status"] for row in _rows(out)] == ["refused"] * 3
     assert {row["error"]["type"] for row in _rows(out)} == {"CreditLimitError"}
+    assert report.summary.states == {"refused": 3}
     assert report.summary.committed == 0
     assert aio_mock.state.stats.received == 0
 

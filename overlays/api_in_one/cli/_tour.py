@@ -30,7 +30,7 @@ from .._client import connect
 from .._errors import InsufficientCreditsError, TaskFailedError
 from .._operations import OperationFacts, of_kind, operations
 from .._task_status import SUCCESS
-from ..batch._lines import DONE, FAILED
+from ..batch._lines import DONE, FAILED, REFUSED
 from ..batch._runner import run_batch
 from ..chat._stream import stream_chat
 from ..tasks._downloads import download_results
@@ -227,10 +227,10 @@ def _journaled(
     for cap in (3 * sample.cost, 5 * sample.cost):
         report = run_batch(client, lines, journal, out=out, max_credits=cap, poll_interval=0.2)
         summary = report.summary
-        # The words of aio batch run's summary: a line over the cap ends failed, unsent.
+        # The words of aio batch run's summary.
         console.print(
             f"  cap {cap:g} credits: {summary.count(DONE)} done, "
-            f"{summary.count(FAILED)} failed or refused unsent; "
+            f"{summary.count(FAILED)} failed, {summary.count(REFUSED)} refused unsent; "
             f"{report.spent_by_run:g} credits spent by this run, {summary.spent:g} in all"
         )
     done = sum(json.loads(row)["task_status"] == SUCCESS for row in out.read_text().splitlines())
