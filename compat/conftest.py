@@ -38,6 +38,7 @@ def page_blocks() -> list[str]:
     """The page's Python blocks, in order: each builds on the ones before."""
     return re.findall(r"^```python\n(.*?)^```$", PAGE.read_text(), re.MULTILINE | re.DOTALL)
 
+
 DEMO_KEY = "aio_demo_key_0000000000000000"
 MODEL = "gemini"
 
