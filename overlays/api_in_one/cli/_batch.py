@@ -304,7 +304,8 @@ def _print_summary(
     if summary.count(REFUSED):
         console.print(
             f"[yellow]{summary.count(REFUSED)} lines refused unsent: they would pass the credit "
-            "cap. Run again with a higher --max-credits to send them.[/yellow]"
+            "cap. Run again with a higher --max-credits to send them.[/yellow]",
+            soft_wrap=True,
         )
     if summary.outside:
         console.print(

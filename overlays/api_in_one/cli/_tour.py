@@ -101,11 +101,17 @@ def _varied(sample: _Sample, text: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _target(console: Console) -> Iterator[tuple[str, str, Any]]:
-    """(key, base URL, mock state or None): a remote server if configured, else the mock."""
-    key, url = os.environ.get("API_IN_ONE_API_KEY"), os.environ.get("API_IN_ONE_BASE_URL")
+def _target(
+    console: Console, api_key: str | None, base_url: str | None
+) -> Iterator[tuple[str, str, Any]]:
+    """(key, base URL, mock state or None): a remote server if configured, else the mock.
+
+    A server is configured by a key and a base URL, each a flag or its variable.
+    """
+    key = api_key or os.environ.get("API_IN_ONE_API_KEY")
+    url = base_url or os.environ.get("API_IN_ONE_BASE_URL")
     if key and url:
-        console.print(f"Running against [bold]{url}[/bold] (from the environment).")
+        console.print(f"Running against [bold]{url}[/bold].")
         yield key, url, None
         return
     from ..mock import DEMO_KEY, MockConfig, serve
@@ -121,11 +127,18 @@ def _target(console: Console) -> Iterator[tuple[str, str, Any]]:
     console.print("Mock stopped.")
 
 
-def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")) -> int:
+def run_demo(
+    console: Console,
+    *,
+    full: bool,
+    output: Path = Path("demo-output"),
+    api_key: str | None = None,
+    base_url: str | None = None,
+) -> int:
     """Run the tour and print a summary table; returns the exit code."""
     steps: list[Step] = []
     started = time.monotonic()
-    with _target(console) as (key, url, mock):
+    with _target(console, api_key, base_url) as (key, url, mock):
         full = full or mock is not None
         with connect(key, base_url=url, requests_per_minute=RATE_LIMIT if mock else 60) as client:
             console.rule("One task of every kind: create, wait, download")
