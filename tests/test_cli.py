@@ -361,6 +361,7 @@ def test_a_taken_port_suggests_port_0(capsys: pytest.CaptureFixture[str]) -> Non
         taken.listen()
         code, _, err = run(capsys, "mock", "--port", str(taken.getsockname()[1]))
     assert code == 2
+    assert err.startswith("aio mock: port ")  # the command the user ran
     assert err.endswith("is in use: pass --port 0 for a free one\n")
     assert "Traceback" not in err
 
