@@ -8,6 +8,7 @@ dependencies. Every library is told not to phone home before it is imported.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,15 @@ os.environ.update(
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "docs" / "openai-compatibility.md"
+"""The page of these libraries: its blocks are run (test_docs) and type-checked (test_doc_types)."""
+
+
+def page_blocks() -> list[str]:
+    """The page's Python blocks, in order: each builds on the ones before."""
+    return re.findall(r"^```python\n(.*?)^```$", PAGE.read_text(), re.MULTILINE | re.DOTALL)
+
+
 DEMO_KEY = "aio_demo_key_0000000000000000"
 MODEL = "gemini"
 

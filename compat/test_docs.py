@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from conftest import DEMO_KEY, ROOT
-
-PAGE = ROOT / "docs" / "openai-compatibility.md"
+from conftest import DEMO_KEY, PAGE, page_blocks
 
 
 def test_the_page_runs(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_IN_ONE_BASE_URL", base_url)
     monkeypatch.setenv("API_IN_ONE_API_KEY", DEMO_KEY)
-    blocks = re.findall(r"^```python\n(.*?)^```$", PAGE.read_text(), re.MULTILINE | re.DOTALL)
+    blocks = page_blocks()
     assert len(blocks) == 5
     namespace: dict[str, object] = {"__name__": "openai_compatibility"}
     for block in blocks:

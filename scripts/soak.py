@@ -18,7 +18,8 @@ tasks on the mock is a duplicate.
    ``RedisRateBudget`` on 400 lines; two are SIGKILLed mid-run. 0 duplicates,
    0 lost lines, 0 answers 429.
 4. guard: ``--max-credits`` below the estimate; the mock's balance shows
-   nothing over the cap was created, on the first run and on a rerun.
+   nothing over the cap was created, on the first run and on a rerun; the
+   lines refused unsent are sent, once each, when the cap is raised.
 5. faults: each way a journal, an input or a process was broken
    (``soak_faults``): Redis killed with and without AOF, evicted, paused;
    SQLite truncated or replaced; a shortened and a different input; a budget
@@ -185,26 +186,39 @@ def many_workers(checks: Checks, folder: Path, rng: random.Random) -> str:
 
 
 def guard(checks: Checks, folder: Path) -> str:
-    """``--max-credits`` below the estimate: the balance shows nothing over the cap."""
+    """``--max-credits`` below the estimate: the balance shows nothing over the cap.
+
+    The lines over the cap are refused unsent; a rerun with the whole estimate
+    as its cap sends them, and no line gets a second task.
+    """
     source, out = folder / "input.jsonl", folder / "out.jsonl"
     write_input(source, 40)
     key, balance = "aio_soak_guard_key_000000000000", 10_000.0
-    cap = 40 * IMAGE_COST / 3
+    cap, whole = 40 * IMAGE_COST / 3, 40 * IMAGE_COST
     config = MockConfig(time_scale=0.01, requests_per_minute=1_000_000, keys={key: balance})
     args = [str(source), "--journal", str(folder / "j.sqlite"), "--out", str(out)]
-    args += ["--max-credits", f"{cap:g}", "--requests-per-minute", "100000"]
+    args += ["--requests-per-minute", "100000"]
     with serve(config) as mock:
         charged = []
         for _ in range(2):
-            subprocess.run(aio(mock, *args, key=key), stdout=subprocess.DEVNULL, timeout=120)
+            capped = [*args, "--max-credits", f"{cap:g}"]
+            subprocess.run(aio(mock, *capped, key=key), stdout=subprocess.DEVNULL, timeout=120)
             charged.append(balance - mock.state.balances[key])
         created = mock.state.stats.tasks_created[key]
+        refused = Counter(row["error"]["type"] for row in output(out) if row["status"] == "refused")
+        raised = [*args, "--max-credits", f"{whole:g}"]
+        subprocess.run(aio(mock, *raised, key=key), stdout=subprocess.DEVNULL, timeout=120)
+        per_line = tasks_per_line(mock, key)
     checks.that(all(c <= cap for c in charged), f"guard: charged {charged} over the cap {cap:g}")
-    refused = Counter(row["error"]["type"] for row in output(out) if row["error"])
     checks.that(refused["CreditLimitError"] == 40 - created, f"guard: refusals {dict(refused)}")
+    statuses = Counter(row["status"] for row in output(out))
+    checks.that(statuses == {"done": 40}, f"guard: after the raised cap {dict(statuses)}")
+    twice = [line for line, count in per_line.items() if count > 1]
+    checks.that(len(per_line) == 40 and not twice, f"guard: lines sent twice: {twice}")
     return (
-        f"guard: estimate {40 * IMAGE_COST:g}, cap {cap:g}; charged {charged[-1]:g} "
-        f"after two runs; {created} created, {refused['CreditLimitError']} refused unsent"
+        f"guard: estimate {whole:g}, cap {cap:g}; charged {charged[-1]:g} after two runs; "
+        f"{created} created, {refused['CreditLimitError']} refused unsent; the cap raised to "
+        f"{whole:g}: {statuses['done']} done, none twice"
     )
 
 

@@ -16,6 +16,15 @@ answer fails it). So each keyword change is classified here, by ``RULES``:
   client checks the keyword at all).
 
 A keyword no row names is flagged for review, as breaking, so a person decides.
+
+JSON Schema's conditionals (``if``/``then``/``else``, alone or as members of
+``allOf``, nested in an ``else``) decide *where* a field is required. At a
+node that has them, each field's requirement is worked out as the conditions
+under which it holds (``always``, ``never``, or ``when`` some ``if`` holds or
+fails), and the old and new conditions are compared: requiring a field where
+it was not narrows, requiring it in fewer cases widens. What else a ``then``
+or ``else`` holds is compared as any subschema is; an ``if`` that changed
+while both sides apply something else under it is for review.
 """
 
 from __future__ import annotations
@@ -183,6 +192,123 @@ def _deprecated(name: str, old: Any, new: Any) -> Iterator[Finding]:
     yield Effect.NEUTRAL, "deprecated" if new else "no longer deprecated"
 
 
+Conjunction = frozenset[tuple[str, bool]]
+"""The ``if`` schemas (as canonical JSON) that must hold (True) or fail (False) together."""
+_CONDITIONALS = ("if", "then", "else")
+
+
+def _literal(condition: Any, holds: bool) -> tuple[str, bool]:
+    # `if: {not: X}` holds where X fails: one condition, however it is written.
+    while isinstance(condition, dict) and set(condition) == {"not"}:
+        condition, holds = condition["not"], not holds
+    return json.dumps(condition, sort_keys=True, separators=(",", ":")), holds
+
+
+def has_conditionals(node: Any) -> bool:
+    """Whether the node has an ``if``/``then``/``else``, itself or in a member of its ``allOf``."""
+    if not isinstance(node, dict):
+        return False
+    return any(key in node for key in _CONDITIONALS) or any(map(has_conditionals, _members(node)))
+
+
+def _members(node: Mapping[str, Any]) -> list[Any]:
+    members = node.get("allOf")
+    return members if isinstance(members, list) else []
+
+
+def requirements(node: Any, when: Conjunction = frozenset()) -> dict[str, set[Conjunction]]:
+    """Each field the node requires, with the conditions under which it is required.
+
+    A field is required where any one of its conjunctions holds; the empty
+    conjunction is ``always``.
+    """
+    found: dict[str, set[Conjunction]] = {}
+    if not isinstance(node, dict):
+        return found
+    required = node.get("required")
+    for field in required if isinstance(required, list) else []:
+        found.setdefault(field, set()).add(when)
+    branches: list[tuple[Any, Conjunction]] = []
+    if "if" in node:
+        for key, holds in (("then", True), ("else", False)):
+            branches.append((node.get(key), when | {_literal(node["if"], holds)}))
+    branches += [(member, when) for member in _members(node)]
+    for branch, condition in branches:
+        if any((text, not holds) in condition for text, holds in condition):
+            continue  # a branch no value can reach
+        for field, conjunctions in requirements(branch, condition).items():
+            found.setdefault(field, set()).update(conjunctions)
+    return found
+
+
+def _covered(conjunction: Conjunction, by: set[Conjunction]) -> bool:
+    """Whether one of ``by`` holds wherever ``conjunction`` does (it asks for no more)."""
+    return any(other <= conjunction for other in by)
+
+
+def _describe(conjunctions: set[Conjunction]) -> str:
+    if frozenset() in conjunctions:
+        return "always"
+    if not conjunctions:
+        return "never"
+    cases = [
+        " and ".join(f"{'' if holds else 'not '}{text}" for text, holds in sorted(conjunction))
+        for conjunction in conjunctions
+    ]
+    return "when " + " or when ".join(sorted(cases))
+
+
+def _conditional(name: str, old: Any, new: Any) -> Iterator[Finding]:
+    """Two nodes with conditionals: where each field is required, before and after."""
+    old_fields, new_fields = requirements(old), requirements(new)
+    for field in sorted(set(old_fields) | set(new_fields)):
+        before, after = old_fields.get(field, set()), new_fields.get(field, set())
+        narrowed = not all(_covered(case, before) for case in after)
+        widened = not all(_covered(case, after) for case in before)
+        if not (narrowed or widened):
+            continue
+        effect = (
+            Effect.CHANGED
+            if narrowed and widened
+            else Effect.NARROWED
+            if narrowed
+            else Effect.WIDENED
+        )
+        yield (
+            effect,
+            (
+                f"`{name}{field}` required {_describe(after)}, was {_describe(before)}"
+                f" ({effect.value})"
+            ),
+        )
+
+
+def without_requirements(node: Any) -> Any:
+    """The node less what ``requirements`` compares: its ``required`` lists, under conditions too.
+
+    An ``if`` left with no ``then`` or ``else`` goes, as does an ``allOf`` member left empty.
+    """
+    if not isinstance(node, dict):
+        return node
+    rest = {key: value for key, value in node.items() if key != "required"}
+    for key in ("then", "else"):
+        if key in rest:
+            branch = without_requirements(rest[key])
+            if branch:
+                rest[key] = branch
+            else:
+                del rest[key]
+    if "then" not in rest and "else" not in rest:
+        rest.pop("if", None)
+    if isinstance(rest.get("allOf"), list):
+        members = [member for member in map(without_requirements, rest["allOf"]) if member]
+        if members:
+            rest["allOf"] = members
+        else:
+            del rest["allOf"]
+    return rest
+
+
 def _review(name: str, old: Any, new: Any) -> Iterator[Finding]:
     yield Effect.REVIEW, f"{name} changed: {old!r} -> {new!r} (unclassified; review)"
 
@@ -243,8 +369,12 @@ RULES: tuple[Rule, ...] = (
          "each member is one more shape a value may take"),
     Rule(("allOf",), _alternatives(Effect.NARROWED), _NARROWED, _WIDENED,
          "each member is one more schema a value must meet"),
+    Rule(("then", "else"), _conditional, _NARROWED_OR_CHANGED, _WIDENED_OR_CHANGED,
+         "a then/else requiring a field under an if requires it where the if holds (or fails):"
+         " a request valid before may now lack it; an answer may lack what the release requires"),
     Rule(("if",), _review, _NOTHING, _NOTHING,
-         "a condition says nothing alone, its then/else do: always for review"),
+         "a changed condition moves where its then/else apply: for review, unless all they"
+         " hold is required fields (compared by the then/else row)"),
 )
 # fmt: on
 _RULE_OF = {keyword: rule for rule in RULES for keyword in rule.keywords}
@@ -357,12 +487,29 @@ def _part_changes(
     subject: str, part: str, diff: Mapping[str, Any], *, request: bool
 ) -> Iterator[SpecChange]:
     """The changes of one parameter, body, response or header: its attributes."""
-    for attribute in diff.get("attributes", []):
+    attributes = diff.get("attributes", [])
+    conditional = {
+        node
+        for attribute in attributes
+        for node in _conditional_nodes(
+            [segment for segment in attribute["key"].split("/") if segment],
+            attribute.get("before"),
+            attribute.get("after"),
+        )
+    }
+    for attribute in attributes:
         segments = [segment for segment in attribute["key"].split("/") if segment]
         if _is_documentation(segments):
             continue
         before, after = attribute.get("before"), attribute.get("after")
         change = attribute["change"]
+        if (
+            change == "changed"
+            and tuple(segments[:-2]) in conditional
+            and segments[-2:-1] == ["properties"]
+        ):
+            # The property's "required" flag: its node's conditions compare it.
+            before, after = _unflagged(before), _unflagged(after)
         if change in ("added", "removed") and not segments:
             yield _whole_part_change(subject, part, change, after, request=request)
             continue
@@ -393,6 +540,29 @@ def _part_changes(
         else:
             for breaking, detail in keyword_changes(before or {}, after or {}, request=request):
                 yield SpecChange(breaking, subject, f"{where}: {detail}")
+
+
+def _conditional_nodes(segments: list[str], before: Any, after: Any) -> Iterator[tuple[str, ...]]:
+    """The paths, Optic's way, of the nodes with conditionals in one attribute's two values."""
+    if not segments and (isinstance(before, dict) or isinstance(after, dict)):
+        # The media type itself: its schema is the node.
+        segments = ["schema"]
+        before = before.get("schema") if isinstance(before, dict) else None
+        after = after.get("schema") if isinstance(after, dict) else None
+    if not (isinstance(before, dict) or isinstance(after, dict)):
+        return
+    if has_conditionals(before) or has_conditionals(after):
+        yield tuple(segments)
+    old, new = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+    yield from _conditional_nodes([*segments, "items"], old.get("items"), new.get("items"))
+    old_fields, new_fields = old.get("properties") or {}, new.get("properties") or {}
+    for name in set(old_fields) | set(new_fields):
+        where = [*segments, "properties", name]
+        yield from _conditional_nodes(where, old_fields.get(name), new_fields.get(name))
+
+
+def _unflagged(value: Any) -> Any:
+    return {k: v for k, v in value.items() if k != "required"} if isinstance(value, dict) else value
 
 
 def _is_documentation(segments: Sequence[str]) -> bool:
@@ -444,15 +614,27 @@ def keyword_changes(
     negated: bool = False,
 ) -> Iterator[tuple[bool, str]]:
     """(breaking, what) for each keyword that differs between two schema nodes."""
+    if has_conditionals(before) or has_conditionals(after):
+        # Where each field is required, conditions and all, is compared once here.
+        rule = _RULE_OF["then"]
+        for effect, detail in rule.compare(at, before, after):
+            yield rule.breaking(_negate(effect) if negated else effect, request=request), detail
+        before, after = without_requirements(before), without_requirements(after)
+        if before.get("if") != after.get("if") and not (
+            _applies_under_if(before) and _applies_under_if(after)
+        ):
+            # Only one side applies anything under its if: the then/else compare that.
+            before, after = {**before, "if": None}, {**after, "if": None}
     for keyword in sorted(set(before) | set(after)):
         if keyword in _DOC_KEYWORDS or keyword.startswith("x-"):
             continue
-        if keyword in ("properties", "required") and set(at.split(".")) <= {"", "items"}:
-            # Optic lists each property of the node it reports on, and of its
-            # items, by itself with its "required" flag; beneath oneOf, then or
-            # else it does not.
-            continue
         old, new = before.get(keyword), after.get(keyword)
+        top = set(at.split(".")) <= {"", "items"}
+        if top and (keyword == "properties" or (keyword == "required" and not _flag(old, new))):
+            # Optic lists each property of the node it reports on, and of its
+            # items, by itself with its "required" flag (compared); beneath
+            # oneOf, then or else it does not.
+            continue
         if old == new:
             continue
         name = f"{at}{keyword}"
@@ -481,6 +663,15 @@ def keyword_changes(
         rule = _RULE_OF.get(keyword, _UNKNOWN)
         for effect, detail in rule.compare(name, old, new):
             yield rule.breaking(_negate(effect) if negated else effect, request=request), detail
+
+
+def _flag(old: Any, new: Any) -> bool:
+    """Whether ``required`` is Optic's flag on one property, not a node's list of them."""
+    return isinstance(old, bool | None) and isinstance(new, bool | None)
+
+
+def _applies_under_if(node: Mapping[str, Any]) -> bool:
+    return bool(node.get("then") or node.get("else"))
 
 
 def _negate(effect: Effect) -> Effect:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ import redis
 from api_in_one import (
     ApiInOneClient,
     BatchInputError,
+    BatchReport,
     JournalError,
     RedisJournal,
     SqliteJournal,
@@ -173,25 +176,103 @@ def test_a_run_killed_mid_batch_resumes_its_tasks_and_marks_cut_off_creates_unkn
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 4
 
 
-def test_max_credits_refuses_lines_unsent_and_a_larger_cap_sends_them_later(
-    fast_client: ApiInOneClient, aio_mock: RunningMock, tmp_path: Path
-) -> None:
-    source = tmp_path / "images.jsonl"
+@pytest.fixture(params=["sqlite", "redis"])
+def journal_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a batch keeps its journal: each test runs on both kinds."""
+    if request.param == "sqlite":
+        return str(tmp_path / "journal.sqlite")
+    batch: RedisBatch = request.getfixturevalue("redis_batch")
+    return batch.journal
+
+
+def _capped_input(folder: Path) -> Path:
+    source = folder / "images.jsonl"
     lines = [_line(f"line-{i:03}", 0) for i in range(5)]
     source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return source
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_max_credits_refuses_lines_unsent_and_a_larger_cap_sends_them_later(
+    aio_mock: RunningMock, journal_at: str, tmp_path: Path, asynchronous: bool
+) -> None:
+    source, out = _capped_input(tmp_path), tmp_path / "out.jsonl"
     assert estimate_batch(source).credits == 5 * FLUX
-    journal, out = tmp_path / "journal.sqlite", tmp_path / "out.jsonl"
+
+    def run(cap: float) -> BatchReport:
+        url = aio_mock.base_url
+        if not asynchronous:
+            with connect(DEMO_KEY, base_url=url, requests_per_minute=None) as client:
+                return run_batch(
+                    client, source, journal_at, out=out, max_credits=cap, poll_interval=POLL
+                )
+
+        async def run_async() -> BatchReport:
+            async with aconnect(DEMO_KEY, base_url=url, requests_per_minute=None) as client:
+                return await async_run_batch(
+                    client, source, journal_at, out=out, max_credits=cap, poll_interval=POLL
+                )
+
+        return asyncio.run(run_async())
+
     cap = 2.5 * FLUX
-    report = run_batch(fast_client, source, journal, out=out, max_credits=cap, poll_interval=POLL)
+    report = run(cap)
     charged = aio_mock.state.config.keys[DEMO_KEY] - aio_mock.state.balances[DEMO_KEY]
     assert charged == 2 * FLUX <= cap
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 2
-    assert report.summary.count("failed") == 3
+    # Refused unsent, counted apart from the failed lines: nothing went wrong with them.
+    assert report.summary.states == {"done": 2, "refused": 3}
+    assert not report.all_done
     refused = _output(out)[2]
+    assert refused["status"] == "refused"
     assert refused["error"]["type"] == "CreditLimitError"
     assert refused["task_id"] is None
-    run_batch(fast_client, source, journal, max_credits=5 * FLUX, poll_interval=POLL)
+    assert run(5 * FLUX).summary.states == {"done": 5}
+    assert run(5 * FLUX).spent_by_run == 0  # a rerun with nothing left sends nothing
     assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 5
+    assert set(_tasks_per_line(aio_mock).values()) == {1}
+
+
+def _as_written_before_refused_existed(journal_at: str) -> None:
+    """Store each refused line as ``failed``, as journals did before ``refused`` existed."""
+    if journal_at.startswith("redis://"):
+        server_url, _, name = journal_at.partition("#")
+        with redis.Redis.from_url(server_url) as server:
+            for custom_id in server.zrange(f"api-in-one:batch:{name}:order", 0, -1):
+                key = f"api-in-one:batch:{name}:line:{custom_id.decode()}"
+                if server.hget(key, "state") == b"refused":
+                    record = json.loads(server.hget(key, "record") or b"{}")
+                    record["state"] = "failed"
+                    server.hset(key, mapping={"state": "failed", "record": json.dumps(record)})
+        return
+    with contextlib.closing(sqlite3.connect(journal_at)) as db, db:
+        for custom_id, text in db.execute("SELECT custom_id, record FROM lines").fetchall():
+            record = json.loads(text)
+            if record["state"] == "refused":
+                record["state"] = "failed"
+                db.execute(
+                    "UPDATE lines SET state = 'failed', record = ? WHERE custom_id = ?",
+                    (json.dumps(record), custom_id),
+                )
+
+
+def test_an_older_journal_counts_its_cap_refusals_as_refused_and_a_rerun_sends_them(
+    fast_client: ApiInOneClient,
+    aio_mock: RunningMock,
+    journal_at: str,
+    tmp_path: Path,
+) -> None:
+    source = _capped_input(tmp_path)
+    run_batch(fast_client, source, journal_at, max_credits=2.5 * FLUX, poll_interval=POLL)
+    _as_written_before_refused_existed(journal_at)
+    reader = open_journal(journal_at, read_only=True)
+    try:
+        assert reader.summary().states == {"done": 2, "refused": 3}
+        assert {record.state for record in reader.records()} == {"done", "failed"}
+    finally:
+        reader.close()
+    report = run_batch(fast_client, source, journal_at, max_credits=5 * FLUX, poll_interval=POLL)
+    assert report.summary.states == {"done": 5}
     assert set(_tasks_per_line(aio_mock).values()) == {1}
 
 

@@ -123,7 +123,7 @@ def test_estimate_prints_the_cost_and_sends_nothing(
 
 
 def test_max_credits_below_the_estimate_creates_nothing_over_the_cap(
-    aio_mock: RunningMock, tmp_path: Path
+    aio_mock: RunningMock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = _input(tmp_path, 4)
     cap = 1.5 * FLUX
@@ -142,6 +142,17 @@ def test_max_credits_below_the_estimate_creates_nothing_over_the_cap(
     assert code == 1
     charged = aio_mock.state.config.keys[DEMO_KEY] - aio_mock.state.balances[DEMO_KEY]
     assert charged == FLUX <= cap
+    summary = "4 lines: 1 done, 0 failed, 3 refused unsent, 0 unknown, 0 unfinished"
+    assert summary in capsys.readouterr().out
+    assert _aio(aio_mock, "batch", "status", "--journal", tmp_path / "j") == 0
+    assert summary in capsys.readouterr().out
+    assert _aio(aio_mock, "batch", "status", "--journal", tmp_path / "j", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["states"] == {"done": 1, "refused": 3}
+    rerun: list[str | Path] = ["--journal", tmp_path / "j", "--out", tmp_path / "o"]
+    rerun += ["--max-credits", str(4 * FLUX)]
+    assert _aio(aio_mock, "batch", "run", source, *rerun) == 0
+    assert "4 done, 0 failed, 0 refused unsent" in capsys.readouterr().out
+    assert aio_mock.state.stats.tasks_created[DEMO_KEY] == 4
 
 
 def test_a_stopped_run_records_its_creates_and_leaves_nothing_unknown(

@@ -176,14 +176,14 @@ def test_a_shortened_input_sends_only_its_lines_and_reports_the_others(
     assert sent < 20
     shortened = _write(tmp_path / "short.jsonl", range(5))
     report = run_batch(client, shortened, journal, out=out, poll_interval=POLL)
-    assert report.succeeded
+    assert report.all_done
     assert report.summary.total == 5
     assert report.summary.outside == 15
     assert [row["custom_id"] for row in _rows(out)] == [f"line-{i:03}" for i in range(5)]
     assert _created(aio_mock) == max(sent, 5)  # not one of the 15 lines cut off was sent
     # The whole input again: the rest is sent once, nothing twice.
     again = run_batch(client, source, journal, out=out, poll_interval=POLL)
-    assert again.succeeded
+    assert again.all_done
     assert again.summary.outside == 0
     assert _created(aio_mock) == 20
 
@@ -278,18 +278,19 @@ def test_a_rate_budget_outage_leaves_lines_pending_not_unknown(
     assert report.summary.count("pending") == 5
     assert aio_mock.state.stats.received == 0
     with connect(DEMO_KEY, base_url=url, requests_per_minute=None) as working:
-        assert run_batch(working, source, journal, poll_interval=POLL).succeeded
+        assert run_batch(working, source, journal, poll_interval=POLL).all_done
     assert _created(aio_mock) == 5
 
 
-def test_the_client_credit_guard_fails_lines_unsent_and_never_unknown(
+def test_the_client_credit_guard_refuses_lines_unsent_and_never_unknown(
     aio_mock: RunningMock, tmp_path: Path
 ) -> None:
     source, journal, out = _write(tmp_path / "in.jsonl", range(3)), tmp_path / "j", tmp_path / "o"
     with connect(DEMO_KEY, base_url=aio_mock.base_url, max_credits=0.5) as guarded:
         report = run_batch(guarded, source, journal, out=out, poll_interval=POLL)
-    assert [row["status"] for row in _rows(out)] == ["failed"] * 3
+    assert [row["status"] for row in _rows(out)] == ["refused"] * 3
     assert {row["error"]["type"] for row in _rows(out)} == {"CreditLimitError"}
+    assert report.summary.states == {"refused": 3}
     assert report.summary.committed == 0
     assert aio_mock.state.stats.received == 0
 
@@ -374,7 +375,7 @@ def test_an_unsaveable_result_ends_its_line_failed_with_the_reason(
     assert all("Cannot make the folder" in row["error"]["message"] for row in rows)
     assert report.summary.count("failed") == 3
     files.unlink()
-    assert run_batch(client, source, journal, out=out, download=files, poll_interval=POLL).succeeded
+    assert run_batch(client, source, journal, out=out, download=files, poll_interval=POLL).all_done
     assert _created(aio_mock) == 3  # fetched again, not created again
 
 
@@ -468,7 +469,7 @@ def test_a_redis_journal_that_lost_only_its_queue_finishes_the_batch(
     with redis.Redis.from_url(redis_url) as server:
         server.delete(f"api-in-one:batch:{name}:queue")
     report = run_batch(client, source, journal, poll_interval=POLL)
-    assert report.succeeded
+    assert report.all_done
     assert _created(aio_mock) == 6
 
 

@@ -17,7 +17,9 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,6 +58,7 @@ SPEC_BREAKING = {
         " (narrowed)",
     ),
     ("POST /images (createImage)", "request application/json field `owner`: new required field"),
+    ("POST /images (createImage)", "request application/json field `name`: now required"),
     (
         "POST /images (createImage)",
         "request application/json field `steps`: default changed from 20 to 30",
@@ -402,7 +405,34 @@ def test_the_recorded_release_keeps_a_public_surface_and_no_source() -> None:
         pytest.param(
             {"not": {"enum": ["a"]}}, {"not": {"enum": ["a", "b"]}}, True, False, id="not narrows"
         ),
-        pytest.param({"if": {"a": 1}}, {"if": {"a": 2}}, True, True, id="if: for review"),
+        pytest.param(
+            {"if": {"required": ["a"]}, "then": {"properties": {"b": {"maxLength": 3}}}},
+            {"if": {"required": ["c"]}, "then": {"properties": {"b": {"maxLength": 3}}}},
+            True,
+            True,
+            id="if moved under a then with more than required: for review",
+        ),
+        pytest.param(
+            {"required": ["a"]},
+            {"if": {"required": ["b"]}, "then": {"required": ["a"]}},
+            False,
+            True,
+            id="then: required only under an if now",
+        ),
+        pytest.param(
+            {},
+            {"if": {"required": ["b"]}, "then": {"required": ["a"]}},
+            True,
+            False,
+            id="then: required under a new if",
+        ),
+        pytest.param(
+            {},
+            {"if": {"required": ["b"]}, "then": {"properties": {"a": {"maxLength": 3}}}},
+            True,
+            False,
+            id="then: a bound under a new if",
+        ),
         pytest.param({"unevaluatedItems": 1}, {"unevaluatedItems": 2}, True, True, id="no rule"),
     ],
 )
@@ -413,6 +443,83 @@ def test_each_rule_of_the_table_decides_for_requests_and_answers(
         found = list(spec_diff.keyword_changes(before, after, request=request))
         assert found
         assert any(breaking for breaking, _ in found) is breaks, (request, found)
+
+
+CONDITION = {"properties": {"role": {"const": "assistant"}}, "required": ["role", "tool_calls"]}
+"""An assistant message with tool calls, as 0.3.0's ChatMessage spells its condition."""
+
+
+def _required_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, request: bool
+) -> list[tuple[bool, str]]:
+    return list(spec_diff.keyword_changes(before, after, request=request))
+
+
+def test_content_optional_with_tool_calls_is_not_content_now_required() -> None:
+    """0.2.0 to 0.3.0: ``content`` required unless the message is an assistant's with tool calls."""
+    before = {"type": "object", "required": ["role", "content"]}
+    after = {
+        "type": "object",
+        "required": ["role"],
+        "if": {"not": CONDITION},
+        "then": {"required": ["content"]},
+    }
+    [(breaking, detail)] = _required_changes(before, after, request=True)
+    assert not breaking  # every request valid before still is
+    assert detail.startswith("`content` required when not {")
+    assert detail.endswith("was always (widened)")
+    # An answer without content, valid now, fails a parser that requires it.
+    assert _required_changes(before, after, request=False) == [(True, detail)]
+    # Written the other way round: the same rule, the same verdict.
+    inverted = {**after, "if": CONDITION, "then": {}, "else": {"required": ["content"]}}
+    assert _required_changes(before, inverted, request=True) == [(False, detail)]
+
+
+def test_conditionals_in_nested_all_of_with_else_are_read_like_the_specs_own() -> None:
+    """A spelling unlike the project's spec: ``else`` branches inside nested ``allOf``."""
+    is_tool = {"properties": {"role": {"const": "tool"}}}
+    has_name = {"required": ["name"]}
+    before = {"allOf": [{"required": ["content"]}]}
+    after = {
+        "allOf": [
+            {"allOf": [{"if": is_tool, "then": {"required": ["tool_call_id"]}, "else": {}}]},
+            {
+                "if": is_tool,
+                "else": {"if": has_name, "then": {}, "else": {"required": ["content"]}},
+            },
+        ]
+    }
+    found = dict(
+        (detail.split("`")[1], (breaking, detail))
+        for breaking, detail in _required_changes(before, after, request=True)
+    )
+    # content: now only for a non-tool message without a name (fewer cases: widened).
+    assert found["content"][0] is False
+    assert "was always (widened)" in found["content"][1]
+    # tool_call_id: newly required of tool messages (a request valid before may lack it).
+    assert found["tool_call_id"][0] is True
+    assert "was never (narrowed)" in found["tool_call_id"][1]
+    assert set(found) == {"content", "tool_call_id"}
+
+
+def test_a_condition_narrowed_or_moved_is_classified_by_the_requests_it_refuses() -> None:
+    one, two = {"required": ["a"]}, {"required": ["b"]}
+    old = {"if": one, "then": {"required": ["x"]}}
+    # Required only where b is present too: in fewer cases.
+    fewer = {"if": one, "then": {"if": two, "then": {"required": ["x"]}}}
+    assert [b for b, _ in _required_changes(old, fewer, request=True)] == [False]
+    # Required where b is present instead of a: some old requests now fail, some pass.
+    moved = {"if": two, "then": {"required": ["x"]}}
+    [(breaking, detail)] = _required_changes(old, moved, request=True)
+    assert breaking
+    assert detail.endswith("(changed)")
+    # Spelt with `not` twice, the condition is the same one: no change.
+    assert _required_changes(old, {**old, "if": {"not": {"not": one}}}, request=True) == []
+    # A branch that asks a condition to hold and fail at once requires nothing.
+    never = {"if": one, "then": {"if": {"not": one}, "then": {"required": ["x"]}}}
+    [(breaking, detail)] = _required_changes(old, never, request=True)
+    assert not breaking
+    assert detail.endswith("required never, was when " + '{"required":["a"]} (widened)')
 
 
 def test_no_keyword_has_two_rules() -> None:

@@ -294,6 +294,21 @@ def test_api_errors_exit_1_with_the_envelope_message_and_no_traceback(
     assert sum(aio_mock.state.stats.tasks_created.values()) == 0
 
 
+def test_demo_runs_against_the_server_its_flags_name(
+    capsys: pytest.CaptureFixture[str],
+    aio_mock: RunningMock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("API_IN_ONE_API_KEY")
+    monkeypatch.delenv("API_IN_ONE_BASE_URL")
+    flags = ["--api-key", DEMO_KEY, "--base-url", aio_mock.base_url]
+    code, out, _ = run(capsys, "demo", *flags, "--output", str(tmp_path))
+    assert code == 0
+    assert f"Running against {aio_mock.base_url}" in out
+    assert aio_mock.state.stats.tasks_created[DEMO_KEY] == CHEAP_TASKS
+
+
 def test_demo_runs_against_a_configured_server(
     capsys: pytest.CaptureFixture[str], aio_mock: RunningMock, tmp_path: Path
 ) -> None:
@@ -346,6 +361,7 @@ def test_a_taken_port_suggests_port_0(capsys: pytest.CaptureFixture[str]) -> Non
         taken.listen()
         code, _, err = run(capsys, "mock", "--port", str(taken.getsockname()[1]))
     assert code == 2
+    assert err.startswith("aio mock: port ")  # the command the user ran
     assert err.endswith("is in use: pass --port 0 for a free one\n")
     assert "Traceback" not in err
 

@@ -23,7 +23,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_BY_COMPAT = "<!-- blocks run in order by compat/"
-"""Such a page uses other libraries, installed only in make compat's environment, which runs it."""
+"""Such a page uses other libraries, installed only in make compat's environment, which runs it
+and type-checks it (compat/test_doc_types.py)."""
 PAGES = [
     page
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -29,7 +29,15 @@ from typing import Any, BinaryIO, Protocol, TypeVar
 
 from .._errors import ApiInOneError
 from ._files import BatchLine, input_identity
-from ._lines import FINAL_STATES, READY_STATES, SENDING, UNKNOWN, LineRecord, retry_on_rerun
+from ._lines import (
+    FINAL_STATES,
+    READY_STATES,
+    SENDING,
+    UNKNOWN,
+    LineRecord,
+    retry_on_rerun,
+    shown_state,
+)
 from ._lines import interrupt as interrupt_line
 from ._lines import resend as resend_line
 
@@ -109,7 +117,7 @@ class JournalSummary:
 
     @property
     def unfinished(self) -> int:
-        """Lines not yet done, failed or unknown."""
+        """Lines not yet done, failed, refused or unknown."""
         return sum(n for state, n in self.states.items() if state not in FINAL_STATES)
 
     def count(self, state: str) -> int:
@@ -118,7 +126,8 @@ class JournalSummary:
 
     def add(self, record: LineRecord) -> None:
         """Count one line of the current input."""
-        self.states[record.state] = self.states.get(record.state, 0) + 1
+        state = shown_state(record)
+        self.states[state] = self.states.get(state, 0) + 1
         self.spent += record.credits or 0.0
         if record.state == UNKNOWN:
             self.at_risk += record.estimate or 0.0

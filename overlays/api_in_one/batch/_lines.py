@@ -2,9 +2,10 @@
 
 A line moves ``pending`` -> ``sending`` (recorded before the create leaves)
 -> ``created`` (the task id, recorded as soon as the answer arrives) ->
-``done`` or ``failed``. A line whose create may have reached the server
-without its answer being recorded becomes ``unknown`` and is never sent
-again on its own. The journals only store what these functions decide;
+``done`` or ``failed``. A line whose create would pass a credit cap ends
+``refused``, unsent, and a later run sends it. A line whose create may
+have reached the server without its answer being recorded becomes
+``unknown`` and is never sent again on its own. The journals only store what these functions decide;
 each function refuses a move its line's state does not allow.
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "INTERRUPTED",
     "PENDING",
     "READY_STATES",
+    "REFUSED",
     "SENDING",
     "UNKNOWN",
     "LineRecord",
@@ -34,17 +36,19 @@ __all__ = [
     "mark_created",
     "resend",
     "retry_on_rerun",
+    "shown_state",
 ]
 
-PENDING, SENDING, CREATED, DONE, FAILED, UNKNOWN = (
+PENDING, SENDING, CREATED, DONE, FAILED, REFUSED, UNKNOWN = (
     "pending",
     "sending",
     "created",
     "done",
     "failed",
+    "refused",
     "unknown",
 )
-FINAL_STATES = frozenset({DONE, FAILED, UNKNOWN})
+FINAL_STATES = frozenset({DONE, FAILED, REFUSED, UNKNOWN})
 """The states a line ends in."""
 READY_STATES = frozenset({PENDING, CREATED})
 """The states a worker may claim a line in: to send its create, or to wait for its task."""
@@ -117,7 +121,8 @@ class LineRecord:
 
 _ENDS_FROM = {
     DONE: frozenset({CREATED}),
-    FAILED: frozenset({PENDING, SENDING, CREATED}),  # refused unsent, refused, task or files
+    FAILED: frozenset({PENDING, SENDING, CREATED}),  # a bad body, refused, task or files
+    REFUSED: frozenset({PENDING, SENDING}),  # the batch's cap, or the client's credit guard
     UNKNOWN: frozenset({SENDING}),
 }
 
@@ -133,12 +138,16 @@ def _move(record: LineRecord, allowed: frozenset[str] | set[str], to: str) -> No
 
 
 def retry_on_rerun(record: LineRecord) -> bool:
-    """Make a failed line ready again when retrying it costs nothing; True if it moved.
+    """Make a line ready again when retrying it costs nothing; True if it moved.
 
-    A create refused before it was sent (or answered with an error that
-    created nothing) is sent again; a task that succeeded but whose files
-    could not be saved is fetched again. A task that FAILED is not redone.
+    A create refused unsent (or answered with an error that created nothing)
+    is sent again; a task that succeeded but whose files could not be saved
+    is fetched again. A task that FAILED is not redone.
     """
+    if record.state == REFUSED:
+        _move(record, {REFUSED}, PENDING)
+        record.error = None
+        return True
     if record.state != FAILED:
         return False
     if record.task_id is None:
@@ -149,6 +158,19 @@ def retry_on_rerun(record: LineRecord) -> bool:
         return False
     record.error = None
     return True
+
+
+def shown_state(record: LineRecord) -> str:
+    """The state a summary counts the line in.
+
+    Journals written before ``refused`` existed stored a credit-cap refusal
+    as ``failed``: such a line (no task, a ``CreditLimitError``) counts as
+    refused, as a rerun will treat it.
+    """
+    legacy = record.state == FAILED and record.task_id is None
+    if legacy and (record.error or {}).get("type") == "CreditLimitError":
+        return REFUSED
+    return record.state
 
 
 def begin_sending(record: LineRecord, estimate: float | None) -> None:
@@ -190,6 +212,6 @@ def resend(record: LineRecord) -> float:
 
 
 def end(record: LineRecord, state: str, error: dict[str, Any] | None = None) -> None:
-    """A line ends ``done``, ``failed`` or ``unknown``, with the error that ended it."""
+    """A line ends ``done``, ``failed``, ``refused`` or ``unknown``, with the error ending it."""
     _move(record, _ENDS_FROM[state], state)
     record.error = error

@@ -5,7 +5,9 @@ is sent and its task id as soon as the answer arrives, so running the same
 batch again resumes it: finished lines are skipped, created tasks are waited
 for, and a create whose outcome is unknown is never sent again on its own.
 A create that failed before its request left the process (a rate-budget
-outage, the credit guard) was not sent: its line stays pending. One line's
+outage) was not sent: its line stays pending. One that would pass a credit
+cap (``max_credits``, or the client's guard) ends ``refused``, unsent, and a
+later run sends it. One line's
 failure, saving its files say, ends that line only. Creates, polls and
 downloads all go through the client, under its one rate budget.
 """
@@ -41,7 +43,7 @@ from ..tasks._polling import as_completed, async_as_completed
 from . import _lines
 from ._files import batch_of_output, input_identity, read_batch, write_output
 from ._journal import NOT_OURS, OVER_LIMIT, Journal, JournalSummary
-from ._lines import CREATED, DONE, FAILED, PENDING, UNKNOWN, LineRecord
+from ._lines import CREATED, DONE, FAILED, PENDING, REFUSED, UNKNOWN, LineRecord
 from ._open import open_journal
 
 __all__ = ["BatchProgress", "BatchReport", "async_run_batch", "run_batch"]
@@ -59,11 +61,13 @@ class BatchProgress:
     failed: int = 0
     unknown: int = 0
     spent: float = 0.0
+    refused: int = 0
+    """Lines refused unsent: their create would pass a credit cap."""
 
     @property
     def finished(self) -> int:
-        """Lines done, failed or unknown."""
-        return self.done + self.failed + self.unknown
+        """Lines done, failed, refused or unknown."""
+        return self.done + self.failed + self.refused + self.unknown
 
 
 @dataclass
@@ -132,6 +136,7 @@ class _BatchRun:
             failed=summary.count(FAILED),
             unknown=summary.count(UNKNOWN),
             spent=summary.spent,
+            refused=summary.count(REFUSED),
         )
         self._spent_before = summary.spent
         self._report()
@@ -154,6 +159,8 @@ class _BatchRun:
             self.progress.done += 1
         elif state == FAILED:
             self.progress.failed += 1
+        elif state == REFUSED:
+            self.progress.refused += 1
         elif state == UNKNOWN:
             self.progress.unknown += 1
         self._report()
@@ -162,7 +169,8 @@ class _BatchRun:
         """The generated call of a pending line, now sending; or None.
 
         None when it was refused before sending (the line is then recorded as
-        failed, or left alone when it is no longer ours).
+        failed for a bad body, refused over the cap, or left alone when it is
+        no longer ours).
         """
         facts: OperationFacts = operation(record.operation)
         try:
@@ -197,7 +205,7 @@ class _BatchRun:
             committed=committed,
             estimate=estimate,
         )
-        self.end(record, FAILED, _error(error))
+        self.end(record, REFUSED, _error(error))
 
     def created(self, record: LineRecord, answer: Any) -> str | None:
         """Record the task id of a create's answer; None, and the line unknown, if it has none.
@@ -220,8 +228,9 @@ class _BatchRun:
         """Record a create that raised; ``left`` when its request was handed to the network.
 
         Unknown when it may have created a task. A create whose request never
-        left the process was not sent: refused by the SDK's own checks it
-        fails (and is tried again by a later run); failed on anything else (a
+        left the process was not sent: refused by the client's credit guard
+        it is ``refused``, by the SDK's other checks ``failed`` (both are
+        tried again by a later run); failed on anything else (a
         rate-budget outage) it goes back to pending and the run stops, as
         every other line would fail alike. So does a refused key or an empty
         account.
@@ -235,6 +244,8 @@ class _BatchRun:
                     "sent stay pending: run again once that is fixed."
                 )
             )
+        elif isinstance(error, CreditLimitError) and not left:
+            self.end(record, REFUSED, _error(error), -(record.estimate or 0.0))
         elif isinstance(error, ApiInOneError) and not (left and error.may_have_created_task):
             self.end(record, FAILED, _error(error), -(record.estimate or 0.0))
         else:
@@ -387,8 +398,8 @@ def run_batch(
     Lines are claimed ``claim_size`` at a time, created, then waited for with
     ``as_completed``; with ``download`` each result is saved there.
     ``max_credits`` caps the journal's committed credits over all its runs:
-    a line whose create could pass it ends failed with ``CreditLimitError``,
-    unsent, and is tried again by a later run. Setting ``stop`` ends the run
+    a line whose create could pass it ends ``refused`` with
+    ``CreditLimitError``, unsent, and is tried again by a later run. Setting ``stop`` ends the run
     after the creates in flight are recorded. ``out`` gets the output lines,
     each naming the batch. Only the input's lines are sent and written out;
     a journal made for another input is refused (``JournalError``) unless

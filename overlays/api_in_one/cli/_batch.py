@@ -238,7 +238,8 @@ class _ShowProgress:
     def __call__(self, counts: BatchProgress) -> None:
         text = (
             f"[green]{counts.done} done[/green]  [red]{counts.failed} failed[/red]  "
-            f"[yellow]{counts.unknown} unknown[/yellow]  {counts.spent:g} credits"
+            f"{counts.refused} refused unsent  [yellow]{counts.unknown} unknown[/yellow]  "
+            f"{counts.spent:g} credits"
         )
         self.progress.update(self.task, total=counts.total, completed=counts.finished, counts=text)
 
@@ -257,7 +258,8 @@ class _PlainProgress:
             return f"batch  starting  {elapsed:.1f} s"
         return (
             f"batch  {counts.finished}/{counts.total}  {counts.done} done  {counts.failed} failed  "
-            f"{counts.unknown} unknown  {counts.spent:g} credits  {elapsed:.1f} s"
+            f"{counts.refused} refused unsent  {counts.unknown} unknown  {counts.spent:g} credits  "
+            f"{elapsed:.1f} s"
         )
 
     def __enter__(self) -> _PlainProgress:
@@ -288,18 +290,23 @@ def _summary_json(summary: JournalSummary) -> dict[str, object]:
 def _print_summary(
     console: Console, summary: JournalSummary, spent_by_run: float | None = None
 ) -> None:
-    from ..batch._lines import DONE, FAILED, UNKNOWN
+    from ..batch._lines import DONE, FAILED, REFUSED, UNKNOWN
 
-    # A line refused unsent under --max-credits ends failed too, and is sent by a rerun.
     spent = f"{summary.spent:g} credits spent"
     if spent_by_run is not None:
         spent = f"{spent_by_run:g} credits spent by this run, {summary.spent:g} in all"
     console.print(
-        f"{summary.total} lines: {summary.count(DONE)} done, "
-        f"{summary.count(FAILED)} failed or refused unsent, "
-        f"{summary.count(UNKNOWN)} unknown, {summary.unfinished} unfinished; {spent}",
+        f"{summary.total} lines: {summary.count(DONE)} done, {summary.count(FAILED)} failed, "
+        f"{summary.count(REFUSED)} refused unsent, {summary.count(UNKNOWN)} unknown, "
+        f"{summary.unfinished} unfinished; {spent}",
         soft_wrap=True,
     )
+    if summary.count(REFUSED):
+        console.print(
+            f"[yellow]{summary.count(REFUSED)} lines refused unsent: they would pass the credit "
+            "cap. Run again with a higher --max-credits to send them.[/yellow]",
+            soft_wrap=True,
+        )
     if summary.outside:
         console.print(
             f"[yellow]{summary.outside} lines of the journal are not in this input: "

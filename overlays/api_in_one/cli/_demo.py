@@ -19,7 +19,9 @@ def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
     demo = commands.add_parser(
         "demo", help="Tour the API against the bundled mock", parents=[shared]
     )
-    demo.add_argument("--full", action="store_true", help="every step, also against a real server")
+    demo.add_argument(
+        "--full", action="store_true", help="every task kind, also against a real server"
+    )
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="download folder")
     demo.set_defaults(run=_demo)
 
@@ -27,4 +29,6 @@ def register(commands: Commands, shared: argparse.ArgumentParser) -> None:
 def _demo(args: argparse.Namespace, console: Console) -> int:
     from ._tour import run_demo
 
-    return run_demo(console, full=args.full, output=args.output)
+    return run_demo(
+        console, full=args.full, output=args.output, api_key=args.api_key, base_url=args.base_url
+    )

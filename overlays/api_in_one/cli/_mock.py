@@ -24,6 +24,6 @@ def _mock(args: argparse.Namespace, console: Console) -> int:
     from ..mock.__main__ import main as serve_mock
 
     try:
-        return serve_mock(args.rest)
+        return serve_mock(args.rest, prog="aio mock")
     except SystemExit as exit_:  # the mock's own parser: --help or a bad option
         return int(exit_.code or 0)

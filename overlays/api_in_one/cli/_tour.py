@@ -30,7 +30,7 @@ from .._client import connect
 from .._errors import InsufficientCreditsError, TaskFailedError
 from .._operations import OperationFacts, of_kind, operations
 from .._task_status import SUCCESS
-from ..batch._lines import DONE, FAILED
+from ..batch._lines import DONE, FAILED, REFUSED
 from ..batch._runner import run_batch
 from ..chat._stream import stream_chat
 from ..tasks._downloads import download_results
@@ -101,11 +101,17 @@ def _varied(sample: _Sample, text: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _target(console: Console) -> Iterator[tuple[str, str, Any]]:
-    """(key, base URL, mock state or None): a remote server if configured, else the mock."""
-    key, url = os.environ.get("API_IN_ONE_API_KEY"), os.environ.get("API_IN_ONE_BASE_URL")
+def _target(
+    console: Console, api_key: str | None, base_url: str | None
+) -> Iterator[tuple[str, str, Any]]:
+    """(key, base URL, mock state or None): a remote server if configured, else the mock.
+
+    A server is configured by a key and a base URL, each a flag or its variable.
+    """
+    key = api_key or os.environ.get("API_IN_ONE_API_KEY")
+    url = base_url or os.environ.get("API_IN_ONE_BASE_URL")
     if key and url:
-        console.print(f"Running against [bold]{url}[/bold] (from the environment).")
+        console.print(f"Running against [bold]{url}[/bold].")
         yield key, url, None
         return
     from ..mock import DEMO_KEY, MockConfig, serve
@@ -121,11 +127,18 @@ def _target(console: Console) -> Iterator[tuple[str, str, Any]]:
     console.print("Mock stopped.")
 
 
-def run_demo(console: Console, *, full: bool, output: Path = Path("demo-output")) -> int:
+def run_demo(
+    console: Console,
+    *,
+    full: bool,
+    output: Path = Path("demo-output"),
+    api_key: str | None = None,
+    base_url: str | None = None,
+) -> int:
     """Run the tour and print a summary table; returns the exit code."""
     steps: list[Step] = []
     started = time.monotonic()
-    with _target(console) as (key, url, mock):
+    with _target(console, api_key, base_url) as (key, url, mock):
         full = full or mock is not None
         with connect(key, base_url=url, requests_per_minute=RATE_LIMIT if mock else 60) as client:
             console.rule("One task of every kind: create, wait, download")
@@ -227,10 +240,10 @@ def _journaled(
     for cap in (3 * sample.cost, 5 * sample.cost):
         report = run_batch(client, lines, journal, out=out, max_credits=cap, poll_interval=0.2)
         summary = report.summary
-        # The words of aio batch run's summary: a line over the cap ends failed, unsent.
+        # The words of aio batch run's summary.
         console.print(
             f"  cap {cap:g} credits: {summary.count(DONE)} done, "
-            f"{summary.count(FAILED)} failed or refused unsent; "
+            f"{summary.count(FAILED)} failed, {summary.count(REFUSED)} refused unsent; "
             f"{report.spent_by_run:g} credits spent by this run, {summary.spent:g} in all"
         )
     done = sum(json.loads(row)["task_status"] == SUCCESS for row in out.read_text().splitlines())

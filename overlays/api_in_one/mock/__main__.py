@@ -23,12 +23,12 @@ def _key(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"credits must be a number in {text!r}") from None
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(prog: str = PROG) -> argparse.ArgumentParser:
     """Command-line options of the mock server (needs the mock extra)."""
     from ._drift import DRIFTS
 
     cli = argparse.ArgumentParser(
-        prog=PROG,
+        prog=prog,
         description=f"Serve the API in One mock gateway. The demo key {DEMO_KEY} always works.",
     )
     cli.add_argument("--host", default="127.0.0.1", help="interface to listen on")
@@ -66,13 +66,16 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the server until interrupted; 2 for a missing extra or a port in use."""
-    missing = missing_extra("mock", PROG)
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
+    """Run the server until interrupted; 2 for a missing extra or a port in use.
+
+    ``prog`` names the command in messages: ``aio mock`` runs this too.
+    """
+    missing = missing_extra("mock", prog)
     if missing:
         print(missing, file=sys.stderr)
         return 2
-    cli = parser()
+    cli = parser(prog)
     args = cli.parse_args(argv)
     if args.replay is not None and not os.path.isfile(args.replay):
         cli.error(f"--replay {args.replay}: no such file")
@@ -94,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if error.errno != errno.EADDRINUSE:
             raise
         print(
-            f"{PROG}: port {args.port} on {args.host} is in use: pass --port 0 for a free one",
+            f"{prog}: port {args.port} on {args.host} is in use: pass --port 0 for a free one",
             file=sys.stderr,
         )
         return 2
