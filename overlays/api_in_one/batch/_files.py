@@ -11,16 +11,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._errors import ApiInOneError
 from .._operations import operation, routes
-
-if TYPE_CHECKING:
-    from ._lines import LineRecord
 
 __all__ = [
     "BatchEstimate",
@@ -164,8 +161,10 @@ def estimate_batch(path: str | os.PathLike[str]) -> BatchEstimate:
     return estimate
 
 
-def write_output(records: Iterable[LineRecord], batch: str, out: str | os.PathLike[str]) -> None:
-    """One JSON line per input line, in input order, written whole or not at all.
+def write_output(
+    rows: Iterable[Mapping[str, Any]], batch: str, out: str | os.PathLike[str]
+) -> None:
+    """One JSON line per row (a line's output, in input order), written whole or not at all.
 
     Each line names the ``batch`` it belongs to: a journal found empty beside
     an output that names a batch was lost, and is refused rather than restarted.
@@ -174,9 +173,8 @@ def write_output(records: Iterable[LineRecord], batch: str, out: str | os.PathLi
     handle, name = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            for record in records:
-                row = {"batch": batch, **record.output()}
-                file.write(json.dumps(row, separators=(",", ":")) + "\n")
+            for row in rows:
+                file.write(json.dumps({"batch": batch, **row}, separators=(",", ":")) + "\n")
         os.replace(name, target)
     except BaseException:
         Path(name).unlink(missing_ok=True)

@@ -338,7 +338,8 @@ class _BatchRun:
     def report(self, out: str | os.PathLike[str] | None) -> BatchReport:
         """The journal's summary after the run; with ``out``, the output lines written there."""
         if out is not None:
-            write_output(self.journal.records(), self.journal.batch or "", out)
+            rows = (record.output() for record in self.journal.records())
+            write_output(rows, self.journal.batch or "", out)
         stopped = self.stop.is_set() and self.error is None
         spent = self.progress.spent - self._spent_before
         return BatchReport(self.journal.summary(), stopped, self.error, spent_by_run=spent)
