@@ -58,6 +58,13 @@ class Effect(Enum):
     NEUTRAL = "neutral"
     REVIEW = "review"
 
+    @classmethod
+    def of(cls, narrowed: bool, widened: bool) -> Effect:
+        """The effect of a change that narrows, widens, both or neither."""
+        if narrowed and widened:
+            return cls.CHANGED
+        return cls.NARROWED if narrowed else cls.WIDENED if widened else cls.NEUTRAL
+
 
 Finding = tuple[Effect, str]
 Compare = Callable[[str, Any, Any], Iterator[Finding]]
@@ -130,15 +137,7 @@ def _type(name: str, old: Any, new: Any) -> Iterator[Finding]:
     # No type at all accepts anything.
     narrowed = bool(old_types - new_types) or (not old_types and bool(new_types))
     widened = bool(new_types - old_types) or (bool(old_types) and not new_types)
-    effect = (
-        Effect.CHANGED
-        if narrowed and widened
-        else Effect.NARROWED
-        if narrowed
-        else Effect.WIDENED
-        if widened
-        else Effect.NEUTRAL
-    )
+    effect = Effect.of(narrowed, widened)
     yield effect, f"{name} {effect.value}: {old!r} -> {new!r}"
 
 
@@ -267,13 +266,7 @@ def _conditional(name: str, old: Any, new: Any) -> Iterator[Finding]:
         widened = not all(_covered(case, after) for case in before)
         if not (narrowed or widened):
             continue
-        effect = (
-            Effect.CHANGED
-            if narrowed and widened
-            else Effect.NARROWED
-            if narrowed
-            else Effect.WIDENED
-        )
+        effect = Effect.of(narrowed, widened)
         yield (
             effect,
             (
