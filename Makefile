@@ -50,8 +50,8 @@ check-generated: $(STAMP)
 lint: $(STAMP) $(NPM_STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(REDOCLY) lint openapi.yaml --format=stylish
-	$(BIN)/ruff check overlays tests scripts bench
-	$(BIN)/ruff format --check overlays tests scripts bench
+	$(BIN)/ruff check overlays tests scripts bench compat
+	$(BIN)/ruff format --check overlays tests scripts bench compat
 	$(BIN)/mypy overlays tests scripts bench
 
 # On a fresh clone pip and npm ci install side by side (both wait on the

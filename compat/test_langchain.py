@@ -28,7 +28,8 @@ def test_bind_tools_runs_the_tool_with_the_models_arguments(base_url: str) -> No
     result = weather.invoke(call)  # validates the arguments against the tool's schema
     assert isinstance(result, ToolMessage)
     answer = llm.invoke([*messages, asked, result])
-    assert isinstance(answer.content, str) and answer.content
+    assert isinstance(answer.content, str)
+    assert answer.content
     assert not answer.tool_calls
 
 

@@ -48,7 +48,8 @@ def test_a_streamed_tool_round_trip(base_url: str) -> None:
     messages += [assistant, {"role": "tool", "tool_call_id": call.id, "content": result}]
     answer = _streamed(base_url, messages)
     text = answer.choices[0].message.content  # type: ignore[union-attr]
-    assert text and json.loads(result)["city"] == arguments.city
+    assert text
+    assert json.loads(result)["city"] == arguments.city
 
 
 async def test_async_completion_without_stream_gets_json(base_url: str) -> None:
