@@ -405,6 +405,14 @@ class EventCheck:
                 self.seen += 1
                 last = self._frames.last if self._frames else None
                 continue
+            # One data line (SSE's usual event) read by the structs, without parsing fields.
+            if "\n" not in block and block.startswith("data: "):
+                data = block[6:]
+                if self._structs_pass({"data": data}, data):
+                    self.seen += 1
+                    fits = self._line_fits()
+                    last = self._frames.last if fits is not None and self._frames else None
+                    continue
             event = _event(block)
             if event:
                 problems += self.event(event)
