@@ -84,6 +84,17 @@ def _openai(chunks: int) -> list[dict[str, Any]]:
     ]
 
 
+def _openai_obfuscated(chunks: int) -> list[dict[str, Any]]:
+    """OpenAI's since ``stream_options.include_obfuscation`` (on unless turned off): a padding
+    string of its own length in every chunk, under a key the spec does not declare."""
+    order = random.Random(11)
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return [
+        {**chunk, "obfuscation": "".join(order.choices(letters, k=order.randint(1, 16)))}
+        for chunk in _openai(chunks)
+    ]
+
+
 def _gemini(chunks: int) -> list[dict[str, Any]]:
     """Gemini's OpenAI-compatible endpoint: sorted keys, role in every delta, late finish reason."""
 
@@ -223,6 +234,7 @@ def _shape_change(chunks: int) -> list[dict[str, Any]]:
 SHAPES: dict[str, Callable[[int], list[dict[str, Any]]]] = {
     "mock": _mock,
     "openai": _openai,
+    "openai-obfuscated": _openai_obfuscated,
     "gemini-compat": _gemini,
     "changing-ids": _changing_ids,
     "tool-calls": _tool_calls,

@@ -20,7 +20,9 @@ from api_in_one._contract import Contract, SSESplitter
 from api_in_one._event_frames import _tokens
 from api_in_one._operations import of_kind, operations
 from api_in_one._schema_check import Unsupported, compile_schema
+from api_in_one._schema_structs import struct_check
 from api_in_one._spec import load_spec
+from bench._shapes import SHAPES, events
 
 CONTRACT = Contract(load_spec())
 REPLACEMENTS: list[Any] = [None, 0, 1.5, True, "", "QUEUED", [], {}, [1], {"x": 1}]
@@ -132,3 +134,49 @@ def test_a_frame_reads_each_string_as_one_token_however_long(literal: str) -> No
     assert tokens is not None
     assert [token for token, _ in tokens] == ["{", '"content"', ":", " ", literal, "}"]
     assert isinstance(json.loads(literal), str)
+
+
+CHUNK_CONTENT = CONTRACT.events(CONTRACT.expect(of_kind("chat"), 200, "text/event-stream"))
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_what_the_struct_check_reads_is_valid(shape: str) -> None:
+    """Every chunk shape and each way of breaking it: a text the structs read is one the full
+    check passes, and the shape's own chunks are read in C."""
+    [pointer] = CHUNK_CONTENT.contents
+    passes = struct_check(pointer, CONTRACT.schema)
+    assert passes is not None
+    payloads = SHAPES[shape](5)
+    wrong = [
+        variant
+        for payload in payloads
+        for variant in _variants(payload)
+        if passes(json.dumps(variant)) and not CONTRACT.is_valid(pointer, variant)
+    ]
+    assert not wrong, wrong[:3]
+    assert all(passes(json.dumps(payload)) for payload in payloads)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "enum": ["a"]},
+        {"type": "integer", "minimum": 0},
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        {"oneOf": [{"type": "integer"}, {"type": "number"}]},
+        {"type": "array", "items": {"type": "string"}, "maxItems": 2},
+    ],
+    ids=["enum", "bound", "typed extra keys", "overlapping oneOf", "array length"],
+)
+def test_a_schema_with_rules_structs_do_not_check_gets_no_struct_check(schema: Any) -> None:
+    assert struct_check("#/x", lambda pointer: schema) is None
+
+
+def test_events_in_a_new_key_order_each_are_still_checked_in_full() -> None:
+    """Shuffled keys fit no frame: the structs pass the good ones, the full check finds the
+    broken one."""
+    payloads = SHAPES["shuffled-keys"](8)
+    payloads[5]["choices"][0]["index"] = "0"
+    body = events(payloads)
+    assert _problems(body, undecoded=True) == _problems(body, undecoded=False)
+    assert _problems(body, undecoded=True) == ["/events/5/data/choices/0/index"]

@@ -361,6 +361,52 @@ async def test_every_chunk_shape_decodes_the_same_async() -> None:
         assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads], shape
 
 
+def _with_unknown_key(level: str) -> list[dict[str, Any]]:
+    """Tool-call chunks with one undeclared key at one level only (bench's extra-keys shape
+    puts them at every level of text chunks)."""
+    payloads = SHAPES["tool-calls"](8)
+    for payload in payloads:
+        choice = payload["choices"][0]
+        calls = choice["delta"].get("tool_calls") or [{}]
+        target = {
+            "chunk": payload,
+            "choice": choice,
+            "delta": choice["delta"],
+            "tool call": calls[0],
+            "function": calls[0].get("function", {}),
+        }[level]
+        target["x_vendor"] = {"trace": [1, None, "é"]}
+    return payloads
+
+
+_LEVELS = ["chunk", "choice", "delta", "tool call", "function"]
+
+
+@pytest.mark.parametrize("level", _LEVELS)
+def test_unknown_keys_at_one_level_decode_to_what_from_dict_builds(level: str) -> None:
+    payloads = _with_unknown_key(level)
+    with stream_chat(_client_answering([events(payloads)]), BODY) as stream:
+        chunks = list(stream)
+    assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
+    [call] = stream.result.tool_calls
+    assert isinstance(call.function, FunctionCall)
+    assert call.function.arguments == "".join(
+        piece["function"].get("arguments", "")
+        for payload in payloads
+        for piece in payload["choices"][0]["delta"].get("tool_calls", [])
+    )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("level", _LEVELS)
+async def test_unknown_keys_at_one_level_decode_the_same_async(level: str) -> None:
+    payloads = _with_unknown_key(level)
+    client = _async_client_answering(events(payloads))
+    async with await async_stream_chat(client, BODY) as stream:
+        chunks = [chunk async for chunk in stream]
+    assert chunks == [ChatCompletionChunk.from_dict(payload) for payload in payloads]
+
+
 def test_tool_call_pieces_are_joined_into_the_result() -> None:
     payloads = SHAPES["tool-calls"](12)
     result = stream_chat(_client_answering([events(payloads)]), BODY).until_done()

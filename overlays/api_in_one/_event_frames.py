@@ -8,7 +8,7 @@ same shape (the same keys and structure): their text, with a slot at each
 string or integer value they differ in, when the schema puts no rule on
 that value (``type: string`` or ``integer`` and nothing else: no enum,
 pattern, format, bound, length or known values). An event that is the
-frame with any plain string (nothing JSON escapes) or integer in its slots
+frame with any JSON string or integer in its slots
 has the same keys, structure and constrained values, so it is valid too,
 and is passed by one regular-expression match on its framed text. Learning
 is bounded (8 frames, 8 misses), and an event that fits no frame gets the
@@ -23,7 +23,8 @@ from typing import Any
 
 __all__ = ["Frames"]
 
-_STRING_SLOT = r'"[^"\\\x00-\x1f]*"'
+# Any JSON string: runs of plain characters between valid escapes, one way to match each.
+_STRING_SLOT = r'"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"'
 _INTEGER_SLOT = r"-?(?:0|[1-9][0-9]*)"
 # A string is unrolled as runs of plain characters between escapes: a run is one
 # single-character repeat, linear in the text, where an alternation per character
@@ -58,6 +59,11 @@ class Frames:
         self._shapes: dict[tuple[str, ...], list[tuple[str, tuple[Any, ...] | None]]] = {}
         """The last event of each shape seen (its keys and structure), to learn frames from."""
 
+    @property
+    def learning(self) -> bool:
+        """Whether ``checked`` may still learn a frame."""
+        return len(self.frames) < _MAX_FRAMES and self.misses < _MAX_MISSES
+
     def fits(self, block: str) -> bool:
         """Whether the event ``block`` (as ``_sse`` frames it) is a frame with other free
         values: the frame that matched last is tried first, as a stream sends runs of one
@@ -73,7 +79,7 @@ class Frames:
     def checked(self, data: str, value: Any) -> None:
         """Learn from ``data``, which passed the full check and decoded to ``value``: with the
         last event of the same shape, it makes a frame whose slots are where the two differ."""
-        if len(self.frames) >= _MAX_FRAMES or self.misses >= _MAX_MISSES:
+        if not self.learning:
             return
         tokens = _tokens(data)
         if tokens is None:
@@ -81,8 +87,10 @@ class Frames:
             return
         shape = tuple(text if path is None else _kind(text) for text, path in tokens)
         previous = self._shapes.get(shape)
-        if previous is not None or len(self._shapes) < _MAX_FRAMES:
-            self._shapes[shape] = tokens
+        if previous is None and len(self._shapes) >= _MAX_FRAMES:
+            self.misses += 1  # a new shape each event (keys in a new order, say): learning stops
+            return
+        self._shapes[shape] = tokens
         pointer = next((p for p in self.pointers if self.is_valid(p, value)), None)
         if previous is None or pointer is None:
             return

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -104,13 +105,14 @@ class _Writer:
                 lines += self.listed(inner, value, inside, depth)
             else:
                 lines += self.model(inner, value, value, inside, depth + 1)
-        known = self.name(frozenset(key for key, *_ in declared), "k")
         built = self.fresh() if target == source else target
+        # The merge put the declared keys first: the object's own unknown keys follow, in its
+        # order, and are copied in C.
         lines += [
             f"{pad}{built} = {self.name(model)}({', '.join(arguments)})",
             f"{pad}if len({merged}) != {len(declared)}:",
             f"{pad}    {built}.additional_properties = "
-            f"{{k: v for k, v in {source}.items() if k not in {known}}}",
+            f"dict({self.name(islice, 'f')}({merged}.items(), {len(declared)}, None))",
         ]
         if built != target:
             lines.append(f"{pad}{target} = {built}")

@@ -4,10 +4,12 @@ depend on what the chunks before it looked like.
 msgspec decodes the text straight into structs written from the spec, and the
 chunk is built from them (``_structs``): no dict, no key looked up in
 Python, a few times less work than ``json.loads`` followed by ``from_dict``
-(bench/README.md has the figures). Data with keys the spec does not declare,
+(bench/README.md has the figures). Data with keys the structs do not declare,
 or of another shape, is decoded to dicts and built by ``_builders``, equal to
-``from_dict``, so unknown keys land in ``additional_properties``. Either way
-the chunk equals ``ChatCompletionChunk.from_dict(json.loads(data))``.
+``from_dict``, so unknown keys land in ``additional_properties``; the structs
+then learn those keys, so the events after it that bring them are read by
+structs as well. Either way the chunk equals
+``ChatCompletionChunk.from_dict(json.loads(data))``.
 
 On the struct path msgspec checks every plain value against the spec's type;
 on the dict path, which checks none, the fields a ``ChatResult`` is made of
@@ -30,7 +32,7 @@ from api_in_one_client.models import ChatCompletionChunk, CompletionUsage, Funct
 from api_in_one_client.types import UNSET
 
 from ._builders import builder
-from ._structs import struct_reader
+from ._structs import LearningReader
 
 __all__ = ["MalformedEvent", "NotAChunk", "loads", "typed_chunk"]
 
@@ -66,7 +68,7 @@ def typed_chunk(data: str) -> ChatCompletionChunk:
     """The chunk in one event's data, its fields checked; raises ``MalformedEvent`` or
     ``NotAChunk``."""
     try:
-        return _read(data)  # type: ignore[no-any-return]  # its types checked by msgspec
+        return _reader.read(data)  # type: ignore[no-any-return]  # its types checked by msgspec
     except msgspec.DecodeError:  # unknown keys, other types, or JSON msgspec does not take
         pass
     payload = loads(data)
@@ -76,19 +78,20 @@ def typed_chunk(data: str) -> ChatCompletionChunk:
         raise NotAChunk(payload) from None
     if not _well_typed(chunk):
         raise NotAChunk(payload)
+    _reader.learn(chunk)
     return chunk
 
 
-def _first_read(data: str) -> ChatCompletionChunk:
-    """Compile the chunk readers on first use (they read the spec), then read with them."""
-    global _read, _build
-    _read, _build = struct_reader(ChatCompletionChunk), builder(ChatCompletionChunk)
-    return _read(data)  # type: ignore[no-any-return]
+def _first_build(payload: Any) -> ChatCompletionChunk:
+    """Compile the dict builder on first use (it reads the spec), then build with it."""
+    global _build
+    _build = builder(ChatCompletionChunk)
+    return _build(payload)  # type: ignore[no-any-return]
 
 
 _decode = msgspec.json.Decoder().decode
-_read: Callable[[str], Any] = _first_read
-_build: Callable[[Any], Any] = ChatCompletionChunk.from_dict
+_reader = LearningReader(ChatCompletionChunk)
+_build: Callable[[Any], Any] = _first_build
 
 
 _TEXT = frozenset((str, type(None), type(UNSET)))

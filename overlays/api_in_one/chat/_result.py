@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
 
 from api_in_one_client.models import ChatCompletionChunk, CompletionUsage, FunctionCall, ToolCall
 
@@ -31,25 +30,13 @@ class ChatResult:
 class _CallPieces:
     """One tool call of the result as its deltas arrive; argument pieces wait for ``gather``."""
 
+    __slots__ = ("_arguments", "_joined", "call", "function")
+
     def __init__(self) -> None:
         self.function = FunctionCall(arguments="")
         self.call = ToolCall(function=self.function)
         self._joined = ""
         self._arguments: list[str] = []
-
-    def add(self, piece: ToolCall) -> None:
-        """Take one delta's piece of the call (its fields' types are checked already)."""
-        call_id, kind, function = piece.id, piece.type_, piece.function
-        if type(call_id) is str:
-            self.call.id = call_id
-        if type(kind) is str:
-            self.call.type_ = kind
-        if type(function) is FunctionCall:
-            name, arguments = function.name, function.arguments
-            if type(name) is str:
-                self.function.name = name
-            if type(arguments) is str:
-                self._arguments.append(arguments)
 
     def gather(self) -> None:
         if self._arguments:
@@ -59,65 +46,71 @@ class _CallPieces:
 
 
 class Assembler:
-    """Adds typed chunks to a ``ChatResult``.
+    """Adds typed chunks to a ``ChatResult``, a read's chunks at a time.
 
-    Text and reasoning pieces are kept in lists until ``gather``, called
+    One call per read, its loop over local names, keeps the per-chunk cost
+    to a few attribute reads. Text, reasoning and argument pieces are joined
     once per read: ``result.text += piece`` for every chunk would copy the
     whole text each time.
     """
 
     def __init__(self) -> None:
         self.result = ChatResult()
-        self._text: list[str] = []
-        self._reasoning: list[str] = []
         self._calls: dict[int, _CallPieces] = {}
-        self._calls_changed = False
 
-    def add(self, chunk: ChatCompletionChunk) -> None:
+    def take(self, chunks: list[ChatCompletionChunk]) -> None:
+        """Add one read's chunks (their fields' types are checked already) to the result."""
         result = self.result
-        for choice in chunk.choices:
-            delta = choice.delta
-            content, reasoning, finish = (
-                delta.content,
-                delta.reasoning_content,
-                choice.finish_reason,
-            )
-            if content:
-                self._text.append(content)
-            if reasoning:
-                self._reasoning.append(reasoning)
-            if finish:
-                result.finish_reason = finish
-            if delta.tool_calls:
-                self._add_calls(delta.tool_calls)
-        usage = chunk.usage
-        if isinstance(usage, CompletionUsage):
-            result.usage = usage
-            credits = chunk.credits_consumed
-            if isinstance(credits, int | float):
-                result.credits_consumed = float(credits)
-        result.chunks += 1
-
-    def _add_calls(self, pieces: list[ToolCall]) -> None:
-        for piece in pieces:
-            index = cast(int, piece.index)  # checked by typed_chunk
-            call = self._calls.get(index)  # checked: int
-            if call is None:
-                call = self._calls[index] = _CallPieces()
-                self.result.tool_calls = [self._calls[i].call for i in sorted(self._calls)]
-            call.add(piece)
-        self._calls_changed = True
-
-    def gather(self) -> None:
-        """Add the gathered text, reasoning and tool call arguments to the result."""
-        result = self.result
-        if self._text:
-            result.text += "".join(self._text)
-            self._text.clear()
-        if self._reasoning:
-            result.reasoning += "".join(self._reasoning)
-            self._reasoning.clear()
-        if self._calls_changed:
+        text: list[str] = []
+        reasoning: list[str] = []
+        calls_changed = False
+        for chunk in chunks:
+            for choice in chunk.choices:
+                delta = choice.delta
+                piece = delta.content
+                if piece:
+                    text.append(piece)
+                piece = delta.reasoning_content
+                if piece:
+                    reasoning.append(piece)
+                finish = choice.finish_reason
+                if finish:
+                    result.finish_reason = finish
+                if delta.tool_calls:
+                    self._add_calls(delta.tool_calls)
+                    calls_changed = True
+            usage = chunk.usage
+            if type(usage) is CompletionUsage:
+                result.usage = usage
+                credits = chunk.credits_consumed
+                if type(credits) is int or type(credits) is float:
+                    result.credits_consumed = float(credits)
+        result.chunks += len(chunks)
+        if text:
+            result.text += "".join(text)
+        if reasoning:
+            result.reasoning += "".join(reasoning)
+        if calls_changed:
             for pieces in self._calls.values():
                 pieces.gather()
-            self._calls_changed = False
+
+    def _add_calls(self, deltas: list[ToolCall]) -> None:
+        calls = self._calls
+        for delta in deltas:
+            index: int = delta.index  # type: ignore[assignment]  # checked: an int
+            pieces = calls.get(index)
+            if pieces is None:
+                pieces = calls[index] = _CallPieces()
+                self.result.tool_calls = [calls[i].call for i in sorted(calls)]
+            call = pieces.call
+            call_id, kind, function = delta.id, delta.type_, delta.function
+            if type(call_id) is str:
+                call.id = call_id
+            if type(kind) is str:
+                call.type_ = kind
+            if type(function) is FunctionCall:
+                name, arguments = function.name, function.arguments
+                if type(name) is str:
+                    pieces.function.name = name
+                if type(arguments) is str:
+                    pieces._arguments.append(arguments)

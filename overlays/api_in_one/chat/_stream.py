@@ -58,26 +58,28 @@ class _Decoder:
 
     def _chunks(self, blocks: list[str]) -> list[ChatCompletionChunk]:
         chunks: list[ChatCompletionChunk] = []
-        add, assemble = chunks.append, self._assembler.add
-        try:
-            for block in blocks:
-                data = block_data(block)
-                if data is None:
-                    continue
-                if data == "[DONE]":
-                    self.done = True
-                    break
-                try:
-                    chunk = typed_chunk(data)
-                except MalformedEvent:
-                    raise self.interrupted(f"malformed event {data[:80]!r}") from None
-                except NotAChunk as error:
-                    raise self._not_a_chunk(error.payload, data) from None
-                assemble(chunk)
-                add(chunk)
-        finally:
-            self._assembler.gather()
-        return chunks
+        add = chunks.append
+        rejected: tuple[MalformedEvent | NotAChunk, str] | None = None
+        for block in blocks:
+            data = block_data(block)
+            if data is None:
+                continue
+            if data == "[DONE]":
+                self.done = True
+                break
+            try:
+                add(typed_chunk(data))
+            except (MalformedEvent, NotAChunk) as error:
+                rejected = error, data
+                break
+        # Assembled before an error is made: the error carries the text so far.
+        self._assembler.take(chunks)
+        if rejected is None:
+            return chunks
+        cause, data = rejected
+        if isinstance(cause, NotAChunk):
+            raise self._not_a_chunk(cause.payload, data)
+        raise self.interrupted(f"malformed event {data[:80]!r}")
 
     def _not_a_chunk(self, payload: Any, data: str) -> ApiInOneError:
         """The typed error of an event that is valid JSON but no chunk: an error event, or junk."""
@@ -95,7 +97,6 @@ class _Decoder:
 
     def interrupted(self, reason: str) -> StreamInterruptedError:
         """The error for a stream that ends early, with the text received so far."""
-        self._assembler.gather()
         text = self.result.text
         return StreamInterruptedError(
             f"Chat stream ended before [DONE] ({reason}) after {len(text)} characters",

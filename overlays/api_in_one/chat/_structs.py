@@ -12,25 +12,43 @@ a key the spec does not declare, or a value of another type than the spec
 says, raises ``msgspec.ValidationError``, and the caller builds it from the
 decoded dict instead, which keeps unknown keys in ``additional_properties``
 (and leaves a wrong type for the caller to judge).
+
+msgspec cannot keep a key a struct does not declare, so ``LearningReader``
+declares the unknown keys a server sends once it has seen them: the caller
+hands it each model it built from a refused text, and the keys in the
+models' ``additional_properties`` become fields of any JSON type, copied
+into ``additional_properties`` again. Servers send the same few extra keys
+in every event, so after the first such event the rest are read by structs
+too, whatever their values; the learned keys are bounded, and a text with
+a key not learned is refused and built from dicts as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
+import attrs
 import msgspec
 
 from api_in_one_client.types import UNSET
 
 from ._builders import fields
 
-__all__ = ["struct_reader"]
+__all__ = ["LearningReader", "struct_reader"]
 
 
-def struct_reader(model: type[Any]) -> Callable[[str], Any]:
+Learned = Mapping[type[Any], tuple[str, ...]]
+"""Per model, the keys its struct declares beyond the spec's, kept in ``additional_properties``."""
+
+_MAX_LEARNED = 32
+"""Unknown keys learned per reader, over all its models: each one compiles the reader anew."""
+
+
+def struct_reader(model: type[Any], learned: Learned | None = None) -> Callable[[str], Any]:
     """JSON text to ``model``; raises ``msgspec.DecodeError`` (``ValidationError``) otherwise."""
-    writer = _Writer()
+    writer = _Writer(learned or {})
     struct = writer.struct(model)
     lines = ["def read(text):", "    s = decode(text)", *writer.model(model, "s", "out", 1)]
     namespace = {**writer.names, "UNSET": UNSET, "decode": msgspec.json.Decoder(struct).decode}
@@ -61,10 +79,65 @@ def _plain_type(schema: Any) -> Any:
     return kinds
 
 
+class LearningReader:
+    """``struct_reader(model)``, whose structs learn the unknown keys of the texts it refused.
+
+    ``read`` is compiled on first use, as compiling reads the spec.
+    """
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+        self.learned: dict[type[Any], tuple[str, ...]] = {}
+        self.read: Callable[[str], Any] = self._compile_then_read
+
+    def learn(self, built: Any) -> None:
+        """Declare the unknown keys of ``built``, a model made from a text ``read`` refused."""
+        room = _MAX_LEARNED - sum(map(len, self.learned.values()))
+        if room <= 0:
+            return
+        learned = dict(self.learned)
+        for model, key in _unknown_keys(built):
+            if room > 0 and key not in learned.get(model, ()):
+                learned[model] = (*learned.get(model, ()), key)
+                room -= 1
+        if learned != self.learned:
+            # Both replaced whole: a thread reading meanwhile uses the old reader, still right.
+            self.read = struct_reader(self.model, learned)
+            self.learned = learned
+
+    def _compile_then_read(self, text: str) -> Any:
+        self.read = struct_reader(self.model, self.learned)
+        return self.read(text)
+
+
+def _unknown_keys(value: Any) -> list[tuple[type[Any], str]]:
+    """``(model, key)`` for each key in the ``additional_properties`` of the models in
+    ``value`` that have structs (a model only ``from_dict`` builds keeps every key there)."""
+    found: list[tuple[type[Any], str]] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) is list:
+            pending += item
+            continue
+        kind: type = type(item)
+        if not _has_struct(kind):
+            continue
+        found += [(kind, key) for key in item.additional_properties]
+        pending += [getattr(item, field.name) for field in attrs.fields(kind) if field.init]
+    return found
+
+
+@cache
+def _has_struct(kind: type) -> bool:
+    return attrs.has(kind) and fields(kind) is not None
+
+
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, learned: Learned) -> None:
         self.names: dict[str, Any] = {}
         self.structs: dict[type[Any], Any] = {}
+        self.learned = learned
         self.count = 0
 
     def name(self, value: object) -> str:
@@ -86,8 +159,9 @@ class _Writer:
         declared = fields(model)
         if declared is None:
             return object
+        # Fields are named by position and renamed to their keys: a key need not be a name.
         members: list[Any] = []
-        for key, kind, inner, required, schema in declared:
+        for _, kind, inner, required, schema in declared:
             kind_type: Any = _plain_type(schema)
             if kind == "model":
                 kind_type = self.struct(inner)
@@ -95,8 +169,17 @@ class _Writer:
                 kind_type = list[self.struct(inner)]  # type: ignore[misc]
             elif kind == "union":
                 kind_type = self.struct(inner) | None
-            members.append((key, kind_type) if required else (key, kind_type, UNSET))
-        struct = msgspec.defstruct(model.__name__, members, forbid_unknown_fields=True)
+            field = f"f{len(members)}"
+            members.append((field, kind_type) if required else (field, kind_type, UNSET))
+        learned = self.learned.get(model, ())
+        members += [(f"f{len(members) + index}", object, UNSET) for index in range(len(learned))]
+        keys = [key for key, *_ in declared] + list(learned)
+        struct = msgspec.defstruct(
+            model.__name__,
+            members,
+            forbid_unknown_fields=True,
+            rename={f"f{index}": key for index, key in enumerate(keys)},
+        )
         self.structs[model] = struct
         return struct
 
@@ -113,10 +196,7 @@ class _Writer:
             ]
         declared = fields(model) or []
         arguments = [self.fresh() for _ in declared]
-        lines = [
-            f"{pad}{value} = {source}.{key}"
-            for (key, *_), value in zip(declared, arguments, strict=True)
-        ]
+        lines = [f"{pad}{value} = {source}.f{index}" for index, value in enumerate(arguments)]
         for (_, kind, inner, required, _), value in zip(declared, arguments, strict=True):
             if kind == "plain":
                 continue
@@ -136,5 +216,17 @@ class _Writer:
                 ]
             else:
                 lines += self.model(inner, value, value, inside)
+        # Read before the model is built: it may take the name the struct is in.
+        kept = {key: self.fresh() for key in self.learned.get(model, ())}
+        lines += [
+            f"{pad}{value} = {source}.f{index}"
+            for index, value in enumerate(kept.values(), start=len(declared))
+        ]
         lines.append(f"{pad}{target} = {self.name(model)}({', '.join(arguments)})")
+        if kept:
+            bag = self.fresh()
+            lines.append(f"{pad}{bag} = {{}}")
+            for key, value in kept.items():
+                lines += [f"{pad}if {value} is not UNSET:", f"{pad}    {bag}[{key!r}] = {value}"]
+            lines += [f"{pad}if {bag}:", f"{pad}    {target}.additional_properties = {bag}"]
         return lines
