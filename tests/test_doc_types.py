@@ -166,7 +166,9 @@ def _pyright(folder: Path) -> dict[str, set[int]]:
 
 
 @pytest.fixture(scope="module")
-def errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[int]]]:
+def errors(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> dict[str, dict[str, set[int]]]:
     """Per checker, per file, the lines with an error: from one run of each per session."""
 
     def check() -> dict[str, dict[str, list[int]]]:
@@ -181,7 +183,7 @@ def errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[
             for checker, by_file in found.items()
         }
 
-    saved = once_per_session(tmp_path_factory, "doc-type-errors", check)
+    saved = once_per_session(tmp_path_factory, worker_id, "doc-type-errors", check)
     return {
         checker: {name: set(lines) for name, lines in by_file.items()}
         for checker, by_file in saved.items()

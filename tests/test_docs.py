@@ -78,9 +78,9 @@ def _make_docs() -> list[object]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reference(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     # One build for the session: workers building the same file at once would race.
-    code, output = once_per_session(tmp_path_factory, "make-docs", _make_docs)
+    code, output = once_per_session(tmp_path_factory, worker_id, "make-docs", _make_docs)
     assert code == 0, output
     page = ROOT / "reference" / "index.html"
     assert '"disableTelemetry":true' in page.read_text(), "redocly.yaml must keep telemetry off"

@@ -430,10 +430,10 @@ def run_tour(spec: Path, logs: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def report(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, list[str]]:
     """The tour's problems by step, from the one run of this session."""
     spec = Path(os.environ.get("PRISM_SPEC") or spec_path()).resolve()
-    logs = session_folder(tmp_path_factory) / "prism-logs"
+    logs = session_folder(tmp_path_factory, worker_id) / "prism-logs"
 
     def tour() -> dict[str, list[str]]:
         logs.mkdir(exist_ok=True)
@@ -442,7 +442,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         except (OSError, RuntimeError) as error:  # Prism or the mock did not start
             return {"setup": [f"{type(error).__name__}: {error}"]}
 
-    problems: dict[str, list[str]] = once_per_session(tmp_path_factory, "prism-report", tour)
+    problems: dict[str, list[str]] = once_per_session(
+        tmp_path_factory, worker_id, "prism-report", tour
+    )
     return problems
 
 
