@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# make test starts dozens of interpreters and pytest processes: with bytecode
+# writes off (a common shell setting) each one recompiles the checkout and
+# re-rewrites the asserts of the pytest plugins' packages (some 300 modules,
+# nearly 2 s of CPU a process) instead of reading __pycache__.
+unexport PYTHONDONTWRITEBYTECODE
 
 # The npm tools (Redocly, Prism, Optic) and the Node they run on, locked in
 # package-lock.json: Node 24 LTS from the npm registry's `node` package, since

@@ -40,15 +40,15 @@ def settings(quick: bool, rounds: int | None) -> Settings:
         return Settings(
             quick=True,
             rounds=rounds or 1,
-            chunks=2_000,
-            openai_chunks=500,
-            requests=40,
+            chunks=200,
+            openai_chunks=50,
+            requests=10,
             concurrency=_overhead.CONCURRENCY,
-            batch_tasks=12,
-            batch_scale=0.02,
+            batch_tasks=8,
+            batch_scale=0.01,
             batch_limit_per_minute=_batch.LIMIT,
-            journal_creates=20,
-            journal_lines=200,
+            journal_creates=10,
+            journal_lines=50,
             generate_runs=1,
         )
     return Settings(

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from once import once_per_session
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_BY_COMPAT = "<!-- blocks run in order by compat/"
@@ -166,14 +167,28 @@ def _pyright(folder: Path) -> dict[str, set[int]]:
 
 
 @pytest.fixture(scope="module")
-def errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[int]]]:
-    """Per checker, per file, the lines with an error: from one run of each."""
-    folder = tmp_path_factory.mktemp("typed")
-    files = []
-    for name, code in {**DOCUMENTED, **{f"{k}.py": v for k, v in MISTAKES.items()}}.items():
-        files.append(folder / name)
-        files[-1].write_text(code.lstrip())
-    return {"mypy": _mypy(folder, files), "pyright": _pyright(folder)}
+def errors(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> dict[str, dict[str, set[int]]]:
+    """Per checker, per file, the lines with an error: from one run of each per session."""
+
+    def check() -> dict[str, dict[str, list[int]]]:
+        folder = tmp_path_factory.mktemp("typed")
+        files = []
+        for name, code in {**DOCUMENTED, **{f"{k}.py": v for k, v in MISTAKES.items()}}.items():
+            files.append(folder / name)
+            files[-1].write_text(code.lstrip())
+        found = {"mypy": _mypy(folder, files), "pyright": _pyright(folder)}
+        return {
+            checker: {n: sorted(lines) for n, lines in by_file.items()}
+            for checker, by_file in found.items()
+        }
+
+    saved = once_per_session(tmp_path_factory, worker_id, "doc-type-errors", check)
+    return {
+        checker: {name: set(lines) for name, lines in by_file.items()}
+        for checker, by_file in saved.items()
+    }
 
 
 def test_every_documented_block_is_checked_without_help() -> None:

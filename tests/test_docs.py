@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from once import once_per_session
 from websockets.sync.client import ClientConnection, connect
 
 from api_in_one._operations import OperationFacts, operations
@@ -71,10 +72,16 @@ class Tab:
         return result["result"].get("value")
 
 
-@pytest.fixture(scope="module")
-def reference() -> Path:
+def _make_docs() -> list[object]:
     built = subprocess.run(["make", "-C", str(ROOT), "docs"], capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout + built.stderr
+    return [built.returncode, built.stdout + built.stderr]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    # One build for the session: workers building the same file at once would race.
+    code, output = once_per_session(tmp_path_factory, worker_id, "make-docs", _make_docs)
+    assert code == 0, output
     page = ROOT / "reference" / "index.html"
     assert '"disableTelemetry":true' in page.read_text(), "redocly.yaml must keep telemetry off"
     return page

@@ -6,6 +6,7 @@ import asyncio
 from typing import TypedDict
 
 import pytest
+from clocks import SleepClock, wait_on
 
 from api_in_one import (
     ApiInOneClient,
@@ -37,10 +38,14 @@ MOCK_FAST: Polling = {"poll_interval": 1.0, "max_poll_interval": 5.0}
 
 
 @pytest.fixture
-def aio_mock_config() -> MockConfig:
+def aio_mock_config(monkeypatch: pytest.MonkeyPatch) -> MockConfig:
+    # The mock's tasks and the client's waits share a clock that moves only when a
+    # wait sleeps: a busy machine cannot change how many polls a wait makes.
+    clock = SleepClock()
+    wait_on(clock, monkeypatch)
     # flux-2 takes 8 s on the catalogue clock: 80 ms here. A high limit keeps
     # the budget out of the way; tests/test_budget.py covers it.
-    return MockConfig(time_scale=0.01, requests_per_minute=100_000)
+    return MockConfig(time_scale=0.01, requests_per_minute=100_000, clock=clock)
 
 
 def _create(client: ApiInOneClient) -> TaskCreated:
@@ -284,9 +289,10 @@ def test_a_task_slower_than_its_kind_is_waited_for_on_its_own(
 
 
 def test_tasks_from_elsewhere_are_polled_at_once(aio_mock: RunningMock) -> None:
-    with connect(DEMO_KEY, base_url=aio_mock.base_url) as creator:
+    # No rate budget: connect()'s burst of 5 would hold the creator's polls for seconds.
+    with connect(DEMO_KEY, base_url=aio_mock.base_url, requests_per_minute=None) as creator:
         done = wait_for_task(creator, _create(creator), **FAST)
-    with connect(DEMO_KEY, base_url=aio_mock.base_url) as waiter:
+    with connect(DEMO_KEY, base_url=aio_mock.base_url, requests_per_minute=None) as waiter:
         assert waiter.task_log is not None
         assert waiter.task_log.get(done.task_id) is None
         before = _polls(aio_mock)

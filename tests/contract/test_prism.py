@@ -26,7 +26,6 @@ started here is ended.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -41,6 +40,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from once import once_per_session, session_folder
 
 from api_in_one import (
     ApiInOneError,
@@ -433,20 +433,18 @@ def run_tour(spec: Path, logs: Path) -> dict[str, list[str]]:
 def report(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, list[str]]:
     """The tour's problems by step, from the one run of this session."""
     spec = Path(os.environ.get("PRISM_SPEC") or spec_path()).resolve()
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # the folder every xdist worker of this session sees
-    saved, logs = shared / "prism-report.json", shared / "prism-logs"
-    with (shared / "prism-report.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not saved.exists():
-            logs.mkdir(exist_ok=True)
-            try:
-                found = run_tour(spec, logs)
-            except (OSError, RuntimeError) as error:  # Prism or the mock did not start
-                found = {"setup": [f"{type(error).__name__}: {error}"]}
-            saved.write_text(json.dumps(found))
-    problems: dict[str, list[str]] = json.loads(saved.read_text())
+    logs = session_folder(tmp_path_factory, worker_id) / "prism-logs"
+
+    def tour() -> dict[str, list[str]]:
+        logs.mkdir(exist_ok=True)
+        try:
+            return run_tour(spec, logs)
+        except (OSError, RuntimeError) as error:  # Prism or the mock did not start
+            return {"setup": [f"{type(error).__name__}: {error}"]}
+
+    problems: dict[str, list[str]] = once_per_session(
+        tmp_path_factory, worker_id, "prism-report", tour
+    )
     return problems
 
 
