@@ -21,7 +21,7 @@ REDOCLY := $(NODE_BIN)/node $(NODE_BIN)/redocly
 PORT ?= 8765
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install generate check-generated lint test test-suite
+.PHONY: install generate check-generated lint lint-python lint-spec test test-suite
 
 install: $(STAMP) $(NPM_STAMP)
 
@@ -52,24 +52,27 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check
 
-lint: $(STAMP) $(NPM_STAMP)
-	$(BIN)/openapi-spec-validator openapi.yaml
-	$(REDOCLY) lint openapi.yaml --format=stylish
+lint: lint-python lint-spec
+
+lint-python: $(STAMP)
 	$(BIN)/ruff check overlays tests scripts bench compat
 	$(BIN)/ruff format --check overlays tests scripts bench compat
 	$(BIN)/mypy overlays tests scripts bench
 
-# On a fresh clone pip and npm ci install side by side (both wait on the
-# registries more than on the CPU). lint then runs beside the tests: mypy has
-# no cache and keeps one core busy for about 30 s, while most tests wait on
-# the mock or a subprocess. --output-sync prints each one's output whole.
-test: system-packages
-	@$(MAKE) --no-print-directory -j2 install
-	@$(MAKE) --no-print-directory check-generated
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint test-suite
+lint-spec: $(STAMP) $(NPM_STAMP)
+	$(BIN)/openapi-spec-validator openapi.yaml
+	$(REDOCLY) lint openapi.yaml --format=stylish
+
+# One make run with three jobs: on a fresh clone pip, npm ci and the system packages
+# install side by side; check-generated and the Python lint (mypy has no cache: about
+# 20 s of one core) start as soon as pip is done, while npm ci still writes its files;
+# the tests start when both are installed. --output-sync prints each target whole.
+test:
+	@echo "make test: installing into .venv and node_modules, then lint beside the tests"
+	@$(MAKE) --no-print-directory -j3 --output-sync=target check-generated lint test-suite
 
 # Three workers on two cores: most tests wait on the mock's clock or a subprocess, not
-# the CPU, and a third worker fills those waits (about 90 s instead of 120 s here).
+# the CPU, and a third worker fills those waits.
 test-suite: $(STAMP) $(NPM_STAMP) system-packages
 	$(BIN)/pytest -n 3 --dist worksteal
 
