@@ -35,10 +35,12 @@ $(DEMO_STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c constraints.txt -e '.[cli,mock]'
 	touch $(DEMO_STAMP)
 
+# --no-compile: pip would byte-compile every module of the toolchain (about a third of
+# its CPU) while npm ci and the lint need the cores; make's runs compile what they import.
 $(STAMP): $(DEMO_STAMP)
 	@echo "Installing the development tools into $(VENV) (a minute or so):"
 	$(PY) -m pip install --quiet --upgrade pip -c constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,mock,cli,bench]'
+	$(PY) -m pip install --quiet --no-compile -c constraints.txt -e '.[dev,mock,cli,bench]'
 	$(BIN)/pyright --version >/dev/null  # fetch pyright's npm package now, not mid-test
 	touch $(STAMP)
 
